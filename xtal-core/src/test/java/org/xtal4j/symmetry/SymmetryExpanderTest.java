@@ -77,10 +77,16 @@ class SymmetryExpanderTest {
 
     @Test
     void orbitsOfEqualCompositionAreDeduplicatedAcrossAtoms() {
-        // two Na rows that are images of each other under the listed operations: one orbit
-        List<SymmetryExpander.ExpandedSite> sites = new SymmetryExpander(ops("x,y,z", "x+1/2,y+1/2,z"))
-                .expand(List.of(atom(NA, 1, 0.1, 0.1, 0.1), atom(NA, 1, 0.6, 0.6, 0.1)));
-        assertThat(sites).hasSize(2);
+        // an incomplete operation list {1, 3+} (no 3-): q = 3+(p) is not mapped back onto p, so the two
+        // atoms stay separate positions, but their orbits {p, q} and {q, 3+(q)} share q: 3 sites, not 4
+        List<SymmetryOperation> ops = ops("x,y,z", "-y,x-y,z");
+        List<SymmetryExpander.ExpandedSite> sites = new SymmetryExpander(ops)
+                .expand(List.of(atom(NA, 1, 0.1, 0.2, 0.3), atom(NA, 1, -0.2, -0.1, 0.3)));
+        assertThat(sites).hasSize(3);
+        assertThat(sites).allSatisfy(s -> assertThat(s.totalOccupancy()).isEqualTo(1.0));
+        // with different compositions the orbits are kept apart
+        assertThat(new SymmetryExpander(ops).expand(List.of(atom(NA, 1, 0.1, 0.2, 0.3), atom(CL, 1, -0.2, -0.1, 0.3))))
+                .hasSize(4);
     }
 
     @Test

@@ -10,7 +10,8 @@ import org.xtal4j.structure.Element;
  * without one, its label ({@code Al13}, {@code O(1)}), by pymatgen's rule: the first two characters
  * as an element symbol in any case, else the first one. Also as pymatgen: {@code Wat*}, {@code Ow*}
  * are water oxygens, {@code Hw*} water hydrogens. Deuterium {@code D} is read as hydrogen, because
- * the element table has no isotopes.
+ * the element table has no isotopes. As pymatgen, {@code NO3*} is nitrogen (not nobelium); unlike
+ * pymatgen, which drops atoms labelled {@code OH*}, those are read as oxygen.
  */
 final class CifElements {
 
@@ -30,6 +31,9 @@ final class CifElements {
         }
         if (s.startsWith("Hw")) {
             return Optional.of(Element.of("H"));
+        }
+        if (s.startsWith("NO3")) {
+            return Optional.of(Element.of("N"));
         }
         if (s.length() >= 2) {
             Optional<Element> two = Element.lookup(s.substring(0, 2));

@@ -129,9 +129,10 @@ class CifFormatTest {
     @Test
     void elementFromLabelWhenThereIsNoTypeSymbol() {
         String text = "data_x\n" + CELL_5_64 + "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n"
-                + "_atom_site_fract_z\nCa1 0 0 0\nO(1) 0.5 0 0\nCL2 0 0.5 0\nWat3 0 0 0.5\nD 0.5 0.5 0\n";
+                + "_atom_site_fract_z\nCa1 0 0 0\nO(1) 0.5 0 0\nCL2 0 0.5 0\nWat3 0 0 0.5\nD 0.5 0.5 0\nNO3a 0.5 0 0.5\n"
+                + "OH1 0 0.5 0.5\n";
         Structure s = one(text);
-        assertThat(s.sites()).extracting(Site::speciesString).containsExactlyInAnyOrder("Ca", "O", "Cl", "O", "H");
+        assertThat(s.sites()).extracting(Site::speciesString).containsExactlyInAnyOrder("Ca", "O", "Cl", "O", "H", "N", "O");
         assertThat(warnings).anyMatch(w -> w.contains("Wat3") && w.contains(" O"));
         assertThat(warnings).anyMatch(w -> w.contains("deuterium"));
     }
