@@ -29,8 +29,9 @@ import java.util.Set;
  *   <li>H-M symbols: spaces, underscores and case are ignored ({@code P 21 21 21} = {@code P2_12_12_1});
  *       full symbols ({@code P 1 1 m}), short symbols ({@code Pbnm}) and the monoclinic short form
  *       of a full symbol ({@code P 21/n} for {@code P 1 21/n 1}) are all recognised.</li>
- *   <li>Settings: a suffix {@code :1}, {@code :2}, {@code :H}, {@code :R} (also without the colon
- *       for H/R) picks the setting. Without one, the first setting in spglib's order is used,
+ *   <li>Settings: a suffix {@code :1}, {@code :2}, {@code :H}, {@code :R} picks the setting; so do
+ *       H/R without the colon and the older {@code S} (origin choice 1) / {@code Z} (origin at the
+ *       centre, choice 2) letters. Without one, the first setting in spglib's order is used,
  *       which is origin choice 1 and, for monoclinic groups, unique axis b (the International
  *       Tables' first-listed setting, as cctbx and spglib do). For rhombohedral groups the caller
  *       may ask for rhombohedral axes when the cell has a = b = c and α = β = γ ≠ 90°;
@@ -110,12 +111,18 @@ public final class SpaceGroupSettings {
         if (colon >= 0) {
             base = s.substring(0, colon);
             choice = s.substring(colon + 1);
-        } else if (s.length() > 2 && s.charAt(0) == 'r' && (s.endsWith("h") || s.endsWith("r"))) {
-            // "R -3 m H" without the colon
+        } else if (s.length() > 2 && !byHm.containsKey(s)) {
+            // a choice letter without the colon: "R -3 m H", "F d -3 m Z" (origin at the centre = 2), "... S" (1)
             String trimmed = s.substring(0, s.length() - 1);
+            char last = s.charAt(s.length() - 1);
             if (byHm.containsKey(trimmed)) {
-                base = trimmed;
-                choice = s.substring(s.length() - 1);
+                if (s.charAt(0) == 'r' && (last == 'h' || last == 'r')) {
+                    base = trimmed;
+                    choice = String.valueOf(last);
+                } else if (last == 's' || last == 'z') {
+                    base = trimmed;
+                    choice = last == 's' ? "1" : "2";
+                }
             }
         }
         Optional<SpaceGroupSetting> found = lookupHm(base, choice, rhombohedralAxes);

@@ -51,7 +51,7 @@ class SpaceGroupSettingsTest {
         assertThat(hm("C 2/c").hallSymbol()).isEqualTo("-C 2yc");
         assertThat(hm("P 63/m m c").operations()).hasSize(24);
         assertThat(hm("Fm-3m").operations()).hasSize(192);
-        assertThat(table.byHermannMauguin("P 42/m m c S", false)).isEmpty();
+        assertThat(hm("P 42/m m c S").number()).isEqualTo(131);
         assertThat(table.byHermannMauguin("Q 1", false)).isEmpty();
     }
 
@@ -68,6 +68,9 @@ class SpaceGroupSettingsTest {
         assertThat(hm("F d -3 m :1").choice()).isEqualTo("1");
         assertThat(hm("F d -3 m :2").choice()).isEqualTo("2");
         assertThat(hm("I 41/a c d :1").hallSymbol()).isEqualTo("I 4bw 2aw -1bw");
+        assertThat(hm("F d -3 m Z").choice()).isEqualTo("2");
+        assertThat(hm("F d -3 m S").choice()).isEqualTo("1");
+        assertThat(hm("P m m m").number()).isEqualTo(47);
     }
 
     @Test
