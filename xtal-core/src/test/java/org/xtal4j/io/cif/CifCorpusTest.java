@@ -265,10 +265,15 @@ class CifCorpusTest {
     void largeFileIsFast() throws IOException {
         String text = Files.readString(root.resolve("cif/cod-2104374.cif"), StandardCharsets.ISO_8859_1);
         CIF.read(text, "warm-up", w -> { });
-        long t0 = System.nanoTime();
-        List<Structure> s = CIF.read(text, "cod-2104374.cif", w -> { });
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("cod-2104374.cif: %d sites in %.3f s%n", s.get(0).size(), seconds);
+        // best of three, so that a busy machine does not fail the test
+        double seconds = Double.MAX_VALUE;
+        List<Structure> s = null;
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            s = CIF.read(text, "cod-2104374.cif", w -> { });
+            seconds = Math.min(seconds, (System.nanoTime() - t0) / 1e9);
+        }
+        System.out.printf("cod-2104374.cif: %d sites, parse + expand in %.3f s (best of 3)%n", s.get(0).size(), seconds);
         assertThat(s.get(0).size()).isEqualTo(6400);
         assertThat(seconds).isLessThan(1.0);
     }
