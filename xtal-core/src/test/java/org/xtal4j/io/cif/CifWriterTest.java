@@ -57,4 +57,11 @@ class CifWriterTest {
         assertThat(text).doesNotContain("O 1");
         assertThat(text.split("\ndata_")).hasSize(3);
     }
+
+    @Test
+    void refusesAStructureWithoutSites() {
+        Structure empty = Structure.of(Lattice.fromParameters(3, 3, 3, 90, 90, 90), List.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> write(List.of(empty)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without sites");
+    }
 }
