@@ -52,10 +52,12 @@ final class CsvSource implements RecordSource {
             while (sample.size() < SAMPLE_ROWS && it.hasNext()) {
                 sample.add(it.next().toList());
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             throw new DatasetException(name + ": cannot read: " + e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            throw new DatasetException(name + ": not valid CSV: " + e.getMessage(), e);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            // commons-csv reports syntax errors (e.g. an unterminated quote) this way
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            throw new DatasetException(name + ": not valid CSV in the first rows: " + c.getMessage(), e);
         }
 
         // classify columns by content
@@ -128,24 +130,31 @@ final class CsvSource implements RecordSource {
         return candidates.get(0);
     }
 
-    /** The structure format of the column's first non-empty values (up to 3), if they all agree. */
+    /**
+     * The structure format of the column: the kind most of its first (up to 5) non-empty values have,
+     * if more than half have it; one broken structure near the top does not hide the column.
+     */
     private static String structureKind(List<List<String>> sample, int c) {
-        String kind = null;
+        java.util.Map<String, Integer> votes = new java.util.HashMap<>();
         int seen = 0;
         for (List<String> row : sample) {
             if (c >= row.size() || row.get(c).isBlank()) {
                 continue;
             }
             String k = StructureKinds.detect(row.get(c));
-            if (k == null || (kind != null && !kind.equals(k))) {
-                return null;
+            if (k != null) {
+                votes.merge(k, 1, Integer::sum);
             }
-            kind = k;
-            if (++seen == 3) {
+            if (++seen == 5) {
                 break;
             }
         }
-        return kind;
+        for (java.util.Map.Entry<String, Integer> e : votes.entrySet()) {
+            if (2 * e.getValue() > seen) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     /** All sampled values are numbers or missing, and at least one is a number. */
@@ -205,8 +214,9 @@ final class CsvSource implements RecordSource {
                     return rows.hasNext();
                 } catch (UncheckedIOException | IllegalStateException e) {
                     close();
-                    throw new DatasetException(name + ": CSV syntax error after data row " + row + ": "
-                            + e.getMessage(), e);
+                    Throwable c = e.getCause() != null ? e.getCause() : e;
+                    throw new DatasetException(name + ": not valid CSV after data row " + row + ": "
+                            + c.getMessage(), e);
                 }
             }
 

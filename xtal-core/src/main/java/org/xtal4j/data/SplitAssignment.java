@@ -21,6 +21,7 @@ public final class SplitAssignment {
     private final Map<Integer, String> partByRow;
     private final Map<Integer, String> idByRow;
     private final List<String> unmatchedIds;
+    private final Map<String, Dataset> views = new java.util.concurrent.ConcurrentHashMap<>();
 
     SplitAssignment(Dataset dataset, List<String> parts, Map<Integer, String> partByRow,
                     Map<Integer, String> idByRow, List<String> unmatchedIds) {
@@ -63,12 +64,15 @@ public final class SplitAssignment {
         return partByRow.get(row);
     }
 
-    /** The records of one part, as a lazy data set with the original's settings. */
+    /**
+     * The records of one part, as a lazy data set with the original's settings. The same view (and so
+     * the same error log) is returned for the same name.
+     */
     public Dataset part(String name) {
         if (!parts.contains(name)) {
             throw new IllegalArgumentException("no part '" + name + "'; parts are " + parts);
         }
-        return dataset.filter(r -> name.equals(partByRow.get(r.row())));
+        return views.computeIfAbsent(name, n -> dataset.filter(r -> n.equals(partByRow.get(r.row()))));
     }
 
     /** Number of records in each part, in {@link #parts()} order. */
