@@ -82,6 +82,12 @@ public class DatasetParseBenchmark {
         // a short warm-up pass so the first timed run does not pay for JIT compilation alone
         Dataset warm = DatasetLoader.load(path, LoadOptions.defaults().parallelism(cpus)).filter(r -> r.row() <= 3000);
         countSites(warm);
+        // reading alone (decompression + CSV, no structure parsing): the floor under the parse times
+        long r0 = System.nanoTime();
+        int rows = DatasetLoader.load(path).size();
+        double rs = (System.nanoTime() - r0) / 1e9;
+        System.out.printf(Locale.ROOT, "%s: reading %d rows without parsing: %.2f s = %.0f rows/s%n",
+                path.getFileName(), rows, rs, rows / rs);
         for (int threads : cpus > 1 ? new int[] {1, cpus} : new int[] {1}) {
             Dataset d = DatasetLoader.load(path, LoadOptions.defaults().parallelism(threads));
             long t0 = System.nanoTime();

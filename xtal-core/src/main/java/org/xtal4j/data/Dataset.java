@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -159,6 +161,23 @@ public final class Dataset implements Iterable<Record> {
             size.set(n);
         }
         return n;
+    }
+
+    /**
+     * For each target column, how many rows of this view hold a value (not NaN), counted without
+     * parsing structures.
+     */
+    public Map<String, Integer> targetCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        targetNames().forEach(t -> counts.put(t, 0));
+        try (Stream<RecordInfo> s = infos()) {
+            s.forEach(r -> r.targets().forEach((k, v) -> {
+                if (!v.isNaN()) {
+                    counts.merge(k, 1, Integer::sum);
+                }
+            }));
+        }
+        return counts;
     }
 
     /** Rows that failed so far, in row order (each row once however often the data set was iterated). */

@@ -56,6 +56,7 @@ class CsvDatasetTest {
         assertThatThrownBy(() -> infos.get(0).target("volume")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("volume");
         assertThat(d.size()).isEqualTo(3);
+        assertThat(d.targetCounts()).containsExactly(java.util.Map.entry("e_form", 3), java.util.Map.entry("gap", 1));
     }
 
     @Test
