@@ -54,6 +54,10 @@ class SplitTest {
         assertThat(a.part("val").materialise()).extracting(Record::id).startsWith("m8", "m18");
         assertThat(a.ids("none")).startsWith("m9", "m19");
         assertThatThrownBy(() -> a.part("test")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("test");
+        // a numeric column splits by its value: y = 0..99 → 100 parts "0".."99"
+        SplitAssignment byY = Split.byColumn("y").assign(memory(range(100)));
+        assertThat(byY.parts()).hasSize(100).startsWith("0", "1");
+        assertThat(byY.ids("42")).containsExactly("m42");
         assertThatThrownBy(() -> Split.byColumn("fold").assign(memory(range(3))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fold");
     }
