@@ -246,10 +246,20 @@ final class PoscarReader {
     }
 
     private String line(int lineNo, String what) {
-        if (lineNo > lines.length) {
-            throw error(lines.length, "file ends before " + what + " (line " + lineNo + ")");
+        if (restIsBlank(lineNo)) {
+            throw error(Math.min(lineNo, lines.length), "file ends before " + what);
         }
         return lines[lineNo - 1];
+    }
+
+    /** True when line lineNo (1-based) and all after it are blank or absent. */
+    private boolean restIsBlank(int lineNo) {
+        for (int k = lineNo - 1; k < lines.length; k++) {
+            if (!lines[k].isBlank()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String[] tokens(int lineNo, String what) {
