@@ -24,8 +24,14 @@ class CorpusFormatsTest {
     /** The VASP 4 file without a species line: we require a species list (crystal-io.md §11.1). */
     private static final String VASP4_NO_SPECIES = "poscar/kyanite-vasp4-no-species-line.vasp";
 
-    private static List<JsonNode> records(Path corpus, String... kinds) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(corpus.resolve("ground-truth.json").toFile());
+    /** ground-truth.json is large; parse it once for all tests of this class. */
+    private static JsonNode groundTruth;
+
+    private static synchronized List<JsonNode> records(Path corpus, String... kinds) throws IOException {
+        if (groundTruth == null) {
+            groundTruth = new ObjectMapper().readTree(corpus.resolve("ground-truth.json").toFile());
+        }
+        JsonNode root = groundTruth;
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode r : root.get("records")) {
             for (String k : kinds) {
