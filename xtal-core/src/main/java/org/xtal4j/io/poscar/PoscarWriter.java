@@ -32,7 +32,11 @@ final class PoscarWriter {
             flags = null; // not something VASP understands
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(s.composition().formula().isEmpty() ? "structure" : s.composition().formula()).append('\n');
+        StringBuilder formula = new StringBuilder();
+        for (Map.Entry<Element, List<Integer>> g : groups.entrySet()) {
+            formula.append(formula.length() > 0 ? " " : "").append(g.getKey().symbol()).append(g.getValue().size());
+        }
+        sb.append(formula.length() > 0 ? formula : "empty").append('\n');
         sb.append("1.0\n");
         for (double[] row : s.lattice().matrix()) {
             sb.append(String.format(Locale.ROOT, "  %22.16f %22.16f %22.16f\n", row[0], row[1], row[2]));
