@@ -4,7 +4,12 @@ import java.util.Map;
 import java.util.Objects;
 import org.xtal4j.structure.Structure;
 
-/** One parsed data-set entry: id, structure, numeric targets (NaN when missing) and extra columns. Immutable. */
+/**
+ * One parsed data-set entry: id, structure, numeric targets (NaN when missing) and extra columns. Immutable.
+ *
+ * <p>The simple name clashes with {@code java.lang.Record} under a wildcard import
+ * ({@code import org.xtal4j.data.*;}); import this class by name.
+ */
 public final class Record {
 
     private final RecordInfo info;
