@@ -29,6 +29,20 @@ public record Normalisation(List<Target> targets) {
             this(name, unit, mean, std, Map.of());
         }
 
+        /** Σ over elements of amount × offset (0 without offsets); amounts keyed by element symbol. */
+        public double baseline(Map<String, ? extends Number> amounts) {
+            double b = 0;
+            for (Map.Entry<String, ? extends Number> e : amounts.entrySet()) {
+                Double off = elementOffsets.get(e.getKey());
+                if (off == null && !elementOffsets.isEmpty()) {
+                    throw new IllegalArgumentException("target '" + name + "' has no offset for element "
+                            + e.getKey());
+                }
+                b += off == null ? 0 : e.getValue().doubleValue() * off;
+            }
+            return b;
+        }
+
         /** (y − mean) / std, without the composition baseline. */
         public double normalise(double y) {
             return (y - mean) / std;
