@@ -196,13 +196,15 @@ public final class ModelFile {
 
     /** Reads a model file from a stream (e.g. a class-path resource); {@code source} names it in errors. */
     public static ModelFile read(InputStream stream, String source) throws IOException {
-        byte[] head = stream.readNBytes(4);
-        if (head.length < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
+        byte[] all = stream.readAllBytes();
+        if (all.length < 4 || all[0] != 'P' || all[1] != 'K' || all[2] != 3 || all[3] != 4) {
             throw new ModelFileException(source, "not an xtal4j model file (not a zip archive)");
         }
+        if (!hasEndOfCentralDirectory(all)) {
+            throw new ModelFileException(source, "damaged zip archive: truncated (no end-of-central-directory record)");
+        }
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(
-                new java.io.SequenceInputStream(new ByteArrayInputStream(head), stream))) {
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(all))) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 if (e.isDirectory()) {
                     continue;
@@ -276,6 +278,17 @@ public final class ModelFile {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(source, e.getMessage(), e);
         }
+    }
+
+    /** A complete zip ends with the EOCD record "PK\5\6" within its last 22 + 65535 (comment) bytes. */
+    private static boolean hasEndOfCentralDirectory(byte[] b) {
+        int stop = Math.max(0, b.length - 22 - 65535);
+        for (int i = b.length - 22; i >= stop; i--) {
+            if (b[i] == 'P' && b[i + 1] == 'K' && b[i + 2] == 5 && b[i + 3] == 6) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode json(Map<String, byte[]> entries, String name, String source)

@@ -88,7 +88,9 @@ public interface ModelPlugin {
      * {@link #OUTPUT_PREDICTION}. A force model computes forces here by a first backward with create_graph
      * ({@code Autograd.backwardCreateGraph}) and then zeroes the parameter gradients it polluted, so that
      * the trainer's backward of the loss sees only dLoss/dθ. With {@code explain} the model adds its
-     * attention outputs.
+     * attention outputs. Training-time augmentation (PET's random rotations) belongs here, when
+     * {@code training} is true, drawing from the engine's RNG so that {@code Backend.seed} makes runs
+     * repeatable.
      */
     NDList forward(Block block, ParameterStore parameters, Batch batch, boolean training, boolean explain,
                    ModelSetup setup);

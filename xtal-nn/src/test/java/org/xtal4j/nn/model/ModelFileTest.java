@@ -113,6 +113,13 @@ class ModelFileTest {
         Files.write(otherZip, zip(Map.of("readme.txt", "hi")));
         expect(otherZip, "not an xtal4j model file (no xtal-model.json entry; it has [readme.txt])");
 
+        Path whole = dir.resolve("whole.xtal");
+        sample().write(whole);
+        byte[] bytes = Files.readAllBytes(whole);
+        Path truncated = dir.resolve("truncated.xtal");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        expect(truncated, "damaged zip archive");
+
         expect(edited("v2.xtal", e -> {
             e.put("xtal-model.json", "{\"format\":\"xtal4j-model\",\"formatVersion\":2}");
             return e;
