@@ -1,0 +1,98 @@
+package org.xtal4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.xtal4j.io.StructureFormat;
+import org.xtal4j.io.StructureIO;
+import org.xtal4j.structure.Structure;
+
+/** Finds structure files on the command line (folders are searched recursively) and reads them. */
+final class StructureFiles {
+
+    /** Compression suffixes the readers undo transparently. */
+    private static final List<String> COMPRESSION = List.of(".gz", ".xz");
+
+    private StructureFiles() {
+    }
+
+    /** The outcome of reading one file: its structures and warnings, or the error. */
+    record Loaded(String file, List<Structure> structures, List<String> warnings, Throwable error) {
+        boolean ok() {
+            return error == null;
+        }
+    }
+
+    /**
+     * The files an argument stands for: a file as given (even if its name is unusual), or the
+     * recognised structure files below a folder, sorted by path. An empty list means a folder
+     * without structure files.
+     */
+    static List<Path> expand(Path arg) throws IOException {
+        if (!Files.isDirectory(arg)) {
+            return List.of(arg); // reading reports a missing file
+        }
+        try (Stream<Path> walk = Files.walk(arg)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> !isHidden(arg, p))
+                    .filter(p -> formatForName(p.getFileName().toString()) != null)
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** Reads every structure of a file; never throws. */
+    static Loaded load(Path file) {
+        List<String> warnings = new ArrayList<>();
+        String name = file.toString();
+        try {
+            if (Files.isDirectory(file)) {
+                throw new CliFailure(name + ": is a folder");
+            }
+            List<Structure> structures = StructureIO.read(file, warnings::add);
+            if (structures.isEmpty()) {
+                throw new CliFailure(name + ": no structures in this file");
+            }
+            return new Loaded(name, structures, List.copyOf(warnings), null);
+        } catch (IOException | RuntimeException e) {
+            return new Loaded(name, List.of(), List.copyOf(warnings), e);
+        }
+    }
+
+    /**
+     * The format a file name implies (extension, ignoring .gz/.xz; or a VASP name such as
+     * POSCAR or CONTCAR_relaxed), or null.
+     */
+    static StructureFormat formatForName(String fileName) {
+        String n = fileName.toLowerCase(Locale.ROOT);
+        for (String c : COMPRESSION) {
+            if (n.endsWith(c)) {
+                n = n.substring(0, n.length() - c.length());
+            }
+        }
+        for (StructureFormat f : StructureIO.formats()) {
+            for (String ext : f.extensions()) {
+                if (n.endsWith(ext.toLowerCase(Locale.ROOT))) {
+                    return f;
+                }
+            }
+        }
+        if (n.startsWith("poscar") || n.startsWith("contcar")) {
+            return StructureIO.format("poscar");
+        }
+        return null;
+    }
+
+    private static boolean isHidden(Path root, Path p) {
+        for (Path part : root.relativize(p)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
