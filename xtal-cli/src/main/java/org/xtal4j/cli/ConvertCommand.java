@@ -21,19 +21,19 @@ import picocli.CommandLine.Spec;
 /** {@code xtal convert}: read any format, optionally transform the cell, write another format. */
 @Command(
         name = "convert",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Convert a structure file. The output format follows OUT's extension (.cif, .vasp or",
-            "POSCAR/CONTCAR, .extxyz/.xyz, .json) unless --to is given. Cell operations are applied",
-            "in the order --primitive, --niggli, --supercell. OUT is written atomically and never",
-            "replaces IN."
-        },
+        description = "Convert a structure file. The output format follows OUT's name (.cif, .vasp or "
+                + "POSCAR/CONTCAR, .extxyz/.xyz, .json) unless --to is given. Cell operations are applied "
+                + "in the order --primitive, --niggli, --supercell. OUT is written atomically and never "
+                + "replaces IN.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:written", "1:IN could not be read or OUT not written", "2:usage error"})
 final class ConvertCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Parameters(index = "0", paramLabel = "IN", description = "Structure file to read.")
     private Path input;

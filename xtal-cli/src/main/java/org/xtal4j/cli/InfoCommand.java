@@ -19,18 +19,18 @@ import picocli.CommandLine.Spec;
 /** {@code xtal info}: a summary line (or JSON object) per structure in each file. */
 @Command(
         name = "info",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Summarise every structure in the given files: reduced formula, cell, volume, density,",
-            "number of sites, size of the primitive cell and whether all sites are ordered.",
-            "Folders are searched recursively for structure files (.cif, .vasp, POSCAR, .extxyz, .json, ...)."
-        },
+        description = "Summarise every structure in the given files: reduced formula, cell, volume, density, "
+                + "number of sites, size of the primitive cell and whether all sites are ordered. "
+                + "Folders are searched recursively for structure files (.cif, .vasp, POSCAR, .extxyz, .json, ...).",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every file was read", "1:some file could not be read", "2:usage error"})
 final class InfoCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Structure files or folders.")
     private List<Path> inputs = new ArrayList<>();
