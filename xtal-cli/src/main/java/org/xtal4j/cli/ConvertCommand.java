@@ -105,9 +105,6 @@ final class ConvertCommand implements Callable<Integer> {
             String what = structures.size() > 1 ? input + " structure " + i : input.toString();
             result.add(transform(structures.get(i), what));
         }
-        if (output.toAbsolutePath().getParent() != null && !Files.isDirectory(output.toAbsolutePath().getParent())) {
-            throw new CliFailure(output + ": the folder " + output.toAbsolutePath().getParent() + " does not exist");
-        }
         try {
             StructureIO.write(output, result, format);
         } catch (IOException | RuntimeException e) {

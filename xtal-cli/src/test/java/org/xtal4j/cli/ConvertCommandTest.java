@@ -176,7 +176,7 @@ class ConvertCommandTest {
 
     @Test
     void usageErrorsExitTwo() {
-        String in = Cli.example("CsCl.cif");
+        String in = Cli.example("Fe-bcc.vasp");
         String out = dir.resolve("out.cif").toString();
         assertThat(Cli.run("convert", in).status()).isEqualTo(Xtal.USAGE);
         assertThat(Cli.run("convert", in, dir.resolve("out.unknown").toString()).status()).isEqualTo(Xtal.USAGE);

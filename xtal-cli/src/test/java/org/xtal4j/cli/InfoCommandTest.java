@@ -75,9 +75,19 @@ class InfoCommandTest {
             assertThat(f.get("formula").asText()).isEqualTo("Cu");
             assertThat(f.get("n_sites").asInt()).isEqualTo(4);
         });
-        // fcc conventional -> 1 atom; the displaced atom of frame 1 breaks the translations
+        // fcc conventional -> 1 atom; frame 1's displacement (0.05 Å) is within the 0.25 Å tolerance
+        assertThat(frames.get(0).get("primitive_n_sites").asInt()).isEqualTo(1);
+        assertThat(frames.get(1).get("primitive_n_sites").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void tightToleranceSeesTheDisplacedAtom() {
+        Cli.Result r = Cli.run("info", "--json", "--tolerance", "0.01", Cli.example("Cu-fcc-2frames.extxyz"));
+        assertThat(r.status()).as(r.toString()).isZero();
+        List<JsonNode> frames = r.jsonLines();
         assertThat(frames.get(0).get("primitive_n_sites").asInt()).isEqualTo(1);
         assertThat(frames.get(1).get("primitive_n_sites").asInt()).isEqualTo(4);
+        assertThat(frames.get(1).get("primitive_tolerance").asDouble()).isEqualTo(0.01);
     }
 
     @Test
