@@ -2,6 +2,7 @@ package org.xtal4j.io.cif;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -9,7 +10,14 @@ import org.xtal4j.io.StructureFormat;
 import org.xtal4j.io.StructureParseException;
 import org.xtal4j.structure.Structure;
 
-/** Crystallographic Information File (CIF 1.1, with DDLm dotted tags accepted). */
+/**
+ * Crystallographic Information File (CIF 1.1; DDLm dotted tags such as {@code _cell.length_a} are
+ * accepted too). Reading gives one P1 structure per data block that has atom sites (a
+ * structureless {@code data_global} block is skipped), expanded by the file's symmetry the way
+ * pymatgen's {@code CifParser(...).get_structures(primitive=False)} does; see
+ * {@link CifStructureReader} for the rules and where they differ from pymatgen. Writing gives P1
+ * CIF in pymatgen's {@code CifWriter} layout.
+ */
 public final class CifFormat implements StructureFormat {
 
     private static final Pattern DATA_BLOCK = Pattern.compile("(?im)^\\s*data_\\S*");
@@ -34,11 +42,26 @@ public final class CifFormat implements StructureFormat {
 
     @Override
     public List<Structure> read(String text, String source, Consumer<String> warnings) {
-        throw new StructureParseException(source, 0, "CIF reading is not implemented yet");
+        Consumer<String> w = warnings == null ? s -> { } : warnings;
+        List<CifBlock> blocks = CifParser.parse(text, source, w);
+        CifStructureReader reader = new CifStructureReader(source, w);
+        List<Structure> out = new ArrayList<>();
+        for (CifBlock b : blocks) {
+            if (CifStructureReader.hasAtoms(b)) {
+                out.add(reader.read(b));
+            }
+        }
+        if (out.isEmpty()) {
+            CifBlock last = blocks.get(blocks.size() - 1);
+            throw new StructureParseException(source, last.line(), blocks.size() == 1
+                    ? "data block data_" + last.name() + " has no atom sites (no _atom_site_fract_x loop)"
+                    : "none of the " + blocks.size() + " data blocks has atom sites (no _atom_site_fract_x loop)");
+        }
+        return out;
     }
 
     @Override
     public void write(List<Structure> structures, Writer out) throws IOException {
-        throw new UnsupportedOperationException("CIF writing is not implemented yet");
+        CifWriter.write(structures, out);
     }
 }
