@@ -68,8 +68,8 @@ class SharedCorpusTest {
             String file = rec.get("file").asText();
             List<JsonNode> got = out.getOrDefault(file, List.of());
             JsonNode expected = rec.get("structures");
-            if (expected == null || expected.isNull() || expected.isEmpty()) {
-                continue; // pymatgen could not read it: checked in readerDecisionsOnFilesPymatgenRejects
+            if (expected == null || expected.isNull() || expected.isEmpty() || DECISIONS.contains(file)) {
+                continue; // no pymatgen answer, or a documented decision: see the tests below
             }
             if (got.size() != expected.size() || got.get(0).has("error")) {
                 mismatches.add(file + ": expected " + expected.size() + " structure(s), got " + got);
@@ -98,8 +98,35 @@ class SharedCorpusTest {
         }
         System.out.printf("crystal-reference: n_sites %d/%d, primitive n_sites (tol 0.25) %d/%d%n",
                 sitesOk, structures, primitiveOk, primitiveCompared);
-        assertThat(structures).isGreaterThan(60);
+        assertThat(structures).isEqualTo(60); // 63 valid records, 3 without pymatgen answer, 1 with 2 blocks, 1 decision
         assertThat(mismatches).isEmpty();
+    }
+
+    /** Valid-corpus files where the readers deliberately differ from pymatgen (docs/crystal-io.md). */
+    private static final List<String> DECISIONS = List.of(
+            "poscar/kyanite-vasp4-no-species-line.vasp", "cif/cod-1000451.cif", "cif/cod-1001031.cif");
+
+    @Test
+    void vasp4WithoutSpeciesIsRejectedRatherThanGuessed() {
+        String file = corpus.resolve(DECISIONS.get(0)).toString();
+        Cli.Result r = Cli.run("info", "--json", file);
+        assertThat(r.status()).isEqualTo(Xtal.INPUT_FAILED);
+        JsonNode j = r.json();
+        assertThat(j.get("error").asText()).startsWith(file + ":").contains("species");
+        assertThat(j.get("line").asInt()).isPositive();
+    }
+
+    @Test
+    void codDummyAtomsAreSkippedWithAWarning() {
+        // pymatgen fails on both (occupancy sum > 1 caused by the dummy atom); we skip the 'dum' row
+        for (String rel : DECISIONS.subList(1, 3)) {
+            String file = corpus.resolve(rel).toString();
+            Cli.Result r = Cli.run("info", "--json", file);
+            assertThat(r.status()).as(r.toString()).isZero();
+            JsonNode j = r.json();
+            assertThat(j.get("n_sites").asInt()).isPositive();
+            assertThat(j.get("warnings").toString()).contains("dummy");
+        }
     }
 
     @Test
