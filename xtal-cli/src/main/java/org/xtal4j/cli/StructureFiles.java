@@ -1,6 +1,8 @@
 package org.xtal4j.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,8 @@ final class StructureFiles {
 
     /** Compression suffixes the readers undo transparently. */
     private static final List<String> COMPRESSION = List.of(".gz", ".xz");
+    /** How much of a .json file is looked at to decide whether it holds structures. */
+    private static final int HEAD_BYTES = 8192;
 
     private StructureFiles() {
     }
@@ -40,9 +44,31 @@ final class StructureFiles {
             return walk.filter(Files::isRegularFile)
                     .filter(p -> !isHidden(arg, p))
                     .filter(p -> formatForName(p.getFileName().toString()) != null)
+                    .filter(StructureFiles::plausible)
                     .sorted()
                     .toList();
         }
+    }
+
+    /**
+     * Inside folders, a .json file counts only when its start looks like a pymatgen structure:
+     * folders of results often hold other JSON (metadata, ground truth) next to structures.
+     */
+    private static boolean plausible(Path p) {
+        StructureFormat f = formatForName(p.getFileName().toString());
+        if (!f.name().equals("json")) {
+            return true;
+        }
+        byte[] head = new byte[HEAD_BYTES];
+        int n;
+        try (InputStream in = Files.newInputStream(p)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return true; // reading it later reports the problem
+        }
+        boolean compressed = n >= 2 && ((head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b
+                || (head[0] & 0xff) == 0xfd && head[1] == '7');
+        return compressed || f.looksLike(new String(head, 0, n, StandardCharsets.UTF_8));
     }
 
     /** Reads every structure of a file; never throws. */

@@ -160,6 +160,29 @@ class ConvertCommandTest {
     }
 
     @Test
+    void disorderedStructureCannotBecomeAPoscar() throws IOException {
+        Path cif = dir.resolve("mixed.cif");
+        Files.writeString(cif, String.join("\n",
+                "data_mixed",
+                "_cell_length_a 4.0", "_cell_length_b 4.0", "_cell_length_c 4.0",
+                "_cell_angle_alpha 90", "_cell_angle_beta 90", "_cell_angle_gamma 90",
+                "_symmetry_space_group_name_H-M 'P 1'",
+                "loop_", "_atom_site_label", "_atom_site_type_symbol",
+                "_atom_site_fract_x", "_atom_site_fract_y", "_atom_site_fract_z", "_atom_site_occupancy",
+                "Fe1 Fe 0 0 0 0.5", "Mg1 Mg 0 0 0 0.5", "O1 O 0.5 0.5 0.5 1", ""));
+        Cli.Result info = Cli.run("info", "--json", cif.toString());
+        assertThat(info.status()).as(info.toString()).isZero();
+        assertThat(info.json().get("ordered").asBoolean()).isFalse();
+        assertThat(info.json().get("n_sites").asInt()).isEqualTo(2);
+
+        Path out = dir.resolve("mixed.vasp");
+        Cli.Result r = Cli.run("convert", cif.toString(), out.toString());
+        assertThat(r.status()).isEqualTo(Xtal.INPUT_FAILED);
+        assertThat(r.err()).contains("xtal: " + out + ": ").contains("disordered").doesNotContain("\tat ");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void unreadableInputExitsOneAndWritesNothing() throws IOException {
         Path bad = dir.resolve("bad.vasp");
         Files.writeString(bad, "not a poscar\n");

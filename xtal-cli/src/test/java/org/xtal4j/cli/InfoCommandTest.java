@@ -102,6 +102,20 @@ class InfoCommandTest {
     }
 
     @Test
+    void folderSearchSkipsJsonThatIsNotAStructure(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("metadata.json"), "{\"model\": \"x\", \"epochs\": 3}");
+        Path sub = Files.createDirectories(dir.resolve("sub"));
+        Cli.Result c = Cli.run("convert", Cli.example("CsCl.cif"), sub.resolve("cscl.json").toString());
+        assertThat(c.status()).as(c.toString()).isZero();
+        Cli.Result r = Cli.run("info", "--json", dir.toString());
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.json().get("file").asText()).endsWith("cscl.json");
+        assertThat(r.json().get("n_sites").asInt()).isEqualTo(2);
+        // named explicitly, the same file is read and fails
+        assertThat(Cli.run("info", dir.resolve("metadata.json").toString()).status()).isEqualTo(Xtal.INPUT_FAILED);
+    }
+
+    @Test
     void textTableHasOneRowPerStructure() {
         Cli.Result r = Cli.run("info", Cli.example("Si-diamond.cif"), Cli.example("Cu-fcc-2frames.extxyz"));
         assertThat(r.status()).as(r.toString()).isZero();
