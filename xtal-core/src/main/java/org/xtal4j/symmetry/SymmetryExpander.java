@@ -211,13 +211,10 @@ public final class SymmetryExpander {
 
         /** Smallest index of a stored point within the tolerance of f (periodic), or -1. */
         int firstWithin(double[] f, List<double[]> points) {
-            int ci = cell(f[0]);
-            int cj = cell(f[1]);
-            int ck = cell(f[2]);
+            int[] di = candidates(f[0]);
+            int[] dj = candidates(f[1]);
+            int[] dk = candidates(f[2]);
             int best = -1;
-            int[] di = neighbours(ci);
-            int[] dj = neighbours(cj);
-            int[] dk = neighbours(ck);
             for (int i : di) {
                 for (int j : dj) {
                     for (int k : dk) {
@@ -236,14 +233,27 @@ public final class SymmetryExpander {
             return best;
         }
 
-        private int[] neighbours(int c) {
-            if (n == 1) {
-                return new int[] {0};
+        /** The cell of x, plus a neighbour cell only when x is within the tolerance of that border. */
+        private int[] candidates(double x) {
+            int c = cell(x);
+            if (n < 3) {
+                return n == 1 ? new int[] {0} : new int[] {0, 1};
             }
-            if (n == 2) {
-                return new int[] {0, 1};
+            double scaled = wrap(x) * n;
+            boolean low = scaled - c < tol * n + 1e-9;
+            boolean high = c + 1 - scaled < tol * n + 1e-9;
+            int lo = (c + n - 1) % n;
+            int hi = (c + 1) % n;
+            if (low && high) {
+                return new int[] {lo, c, hi};
             }
-            return new int[] {(c + n - 1) % n, c, (c + 1) % n};
+            if (low) {
+                return new int[] {lo, c};
+            }
+            if (high) {
+                return new int[] {c, hi};
+            }
+            return new int[] {c};
         }
 
         private boolean close(double[] a, double[] b) {

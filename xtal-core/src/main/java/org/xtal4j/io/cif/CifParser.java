@@ -96,7 +96,7 @@ public final class CifParser {
         }
         if (values.isEmpty()) {
             throw new StructureParseException(source, loopTok.line(), "loop_ of " + tags.get(0).text()
-                    + " has no values");
+                    + " has no values" + (tok.kind() == CifToken.Kind.EOF ? " (the file ends there: is it cut off?)" : ""));
         }
         if (values.size() % tags.size() != 0) {
             int lastLine = values.get(values.size() - 1).line();
