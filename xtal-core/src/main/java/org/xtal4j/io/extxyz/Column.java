@@ -28,9 +28,9 @@ record Column(String name, char type, int count) {
             } catch (NumberFormatException e) {
                 count = -1;
             }
-            if (count < 1) {
+            if (count < 1 || count > 10_000) {
                 problem.append("Properties entry '").append(name).append("' has count '").append(p[k + 2])
-                        .append("', not a positive whole number");
+                        .append("', not a whole number in 1..10000");
                 return null;
             }
             out.add(new Column(name, type.charAt(0), count));

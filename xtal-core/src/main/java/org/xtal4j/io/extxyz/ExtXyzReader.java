@@ -20,6 +20,7 @@ final class ExtXyzReader {
     static final String FORCES = "forces";
 
     private final String[] lines;
+    private final String text;
     private final String source;
     private final Consumer<String> warnings;
     private boolean warnedExtraColumns;
@@ -27,6 +28,7 @@ final class ExtXyzReader {
 
     ExtXyzReader(String text, String source, Consumer<String> warnings) {
         this.lines = text.split("\r\n|\r|\n", -1);
+        this.text = text;
         this.source = source;
         this.warnings = warnings == null ? w -> { } : warnings;
     }
@@ -70,6 +72,15 @@ final class ExtXyzReader {
         int total = 0;
         for (Column col : h.columns) {
             total += col.count();
+        }
+        // every value needs at least two characters, so larger promises cannot be kept (and must not be allocated)
+        if ((long) n * total > text.length()) {
+            int left = 0;
+            for (int k = first; k < lines.length; k++) {
+                left += lines[k].isBlank() ? 0 : 1;
+            }
+            throw error(countLine, "the count on line " + countLine + " promises " + n + " atoms of " + total
+                    + " columns but only " + left + " lines follow");
         }
         Object[] data = new Object[h.columns.size()];
         for (int k = 0; k < data.length; k++) {
@@ -156,10 +167,16 @@ final class ExtXyzReader {
             }
             elements[a] = e.get();
         }
-        Lattice lattice = h.lattice != null ? h.lattice : VacuumBox.forCartesian(cart);
         List<Site> sites = new ArrayList<>(n);
-        for (int a = 0; a < n; a++) {
-            sites.add(Site.of(elements[a], lattice.toFractional(cart[a]), elements[a].symbol()));
+        Lattice lattice;
+        int a = 0;
+        try {
+            lattice = h.lattice != null ? h.lattice : VacuumBox.forCartesian(cart);
+            for (; a < n; a++) {
+                sites.add(Site.of(elements[a], lattice.toFractional(cart[a]), elements[a].symbol()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw error(firstAtomLine + Math.min(a, n - 1), e.getMessage());
         }
         Structure.Builder b = Structure.builder().lattice(lattice).sites(sites).pbc(h.pbc[0], h.pbc[1], h.pbc[2]);
         for (Map.Entry<String, Object> e : h.info.entrySet()) {

@@ -101,13 +101,17 @@ final class PoscarReader {
             }
             lineNo++;
         }
-        int n = 0;
+        long total = 0;
         for (int c : counts) {
-            n += c;
+            total += c;
         }
-        if (n == 0) {
+        if (total == 0) {
             throw error(lineNo - 1, "the counts add up to 0 atoms");
         }
+        if (total > lines.length) {
+            throw error(lineNo - 1, "the counts say " + total + " atoms but the file has only " + lines.length + " lines");
+        }
+        int n = (int) total;
 
         // optional selective dynamics, then the coordinate mode
         String modeLine = line(lineNo, "the Direct/Cartesian line").trim();
@@ -161,7 +165,11 @@ final class PoscarReader {
                 frac = x;
             }
             Element e = species.get(speciesIndex);
-            sites.add(Site.of(e, frac, e.symbol()));
+            try {
+                sites.add(Site.of(e, frac, e.symbol()));
+            } catch (IllegalArgumentException ex) {
+                throw error(lineNo, ex.getMessage());
+            }
         }
         Structure.Builder b = Structure.builder().lattice(lattice).sites(sites);
         if (selective) {
@@ -197,7 +205,8 @@ final class PoscarReader {
             out.add(e.get());
         }
         if (out.size() != t.length || out.size() != nCounts) {
-            throw error(countsLine, "VASP 4 layout (counts without a species line): the species are unknown; add a line"
+            throw error(countsLine, "VASP 4 layout (counts without a species line): the species are unknown, and the"
+                    + " comment line '" + comment + "' is not a plain list of " + nCounts + " element symbols; add a line"
                     + " with the element symbols (e.g. 'Si O') before the counts line");
         }
         warnings.accept(source + ": VASP 4 layout, species taken from the comment line: " + comment);
@@ -281,7 +290,7 @@ final class PoscarReader {
     }
 
     static boolean isInteger(String s) {
-        return s.matches("[+-]?\\d+");
+        return s.matches("[+-]?\\d{1,9}");
     }
 
     private StructureParseException error(int line, String problem) {
