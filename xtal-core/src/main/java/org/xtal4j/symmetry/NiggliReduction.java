@@ -44,6 +44,17 @@ public final class NiggliReduction {
     }
 
     public static Result reduce(Lattice lattice, double tolerance) {
+        return reduce(lattice, tolerance, false);
+    }
+
+    /**
+     * With {@code legacyPymatgen = true}, reproduces pymatgen before its fix gh-3657 (e.g. 2022.11,
+     * the version of the reference corpus and of Site-Net's environment): after step A1 the
+     * parameters are not recomputed, so A2 and the sign analysis of A3/A4 see the values from
+     * before the swap. The result can then violate the Niggli conditions (b &gt; c), e.g. for the
+     * primitive cell of cod-2310225 and for cod-9008098. Use it only to reproduce those cells.
+     */
+    public static Result reduce(Lattice lattice, double tolerance, boolean legacyPymatgen) {
         LllReduction.Result lll = LllReduction.reduce(lattice);
         double[][] base = lll.lattice().matrix();
         double e = tolerance * Math.cbrt(lattice.volume());
@@ -60,13 +71,15 @@ public final class NiggliReduction {
             if (a > b + e || (Math.abs(a - b) < e && Math.abs(xi) > Math.abs(eta) + e)) {
                 p = apply(p, new int[][] {{0, -1, 0}, {-1, 0, 0}, {0, 0, -1}});
                 g = metric(p, base);
+                if (!legacyPymatgen) {
+                    a = g[0][0];
+                    b = g[1][1];
+                    c = g[2][2];
+                    xi = 2 * g[1][2];
+                    eta = 2 * g[0][2];
+                    zeta = 2 * g[0][1];
+                }
             }
-            a = g[0][0];
-            b = g[1][1];
-            c = g[2][2];
-            xi = 2 * g[1][2];
-            eta = 2 * g[0][2];
-            zeta = 2 * g[0][1];
             // A2
             if (b > c + e || (Math.abs(b - c) < e && Math.abs(eta) > Math.abs(zeta) + e)) {
                 p = apply(p, new int[][] {{-1, 0, 0}, {0, 0, -1}, {0, -1, 0}});
@@ -153,10 +166,15 @@ public final class NiggliReduction {
     }
 
     public static Structure reduce(Structure structure, double tolerance) {
+        return reduce(structure, tolerance, false);
+    }
+
+    /** Structure-level reduction, optionally with pymatgen 2022's behaviour (see {@link #reduce(Lattice, double, boolean)}). */
+    public static Structure reduce(Structure structure, double tolerance, boolean legacyPymatgen) {
         if (!structure.isFullyPeriodic()) {
             throw new IllegalArgumentException("Niggli reduction needs a structure periodic in 3D");
         }
-        Result r = reduce(structure.lattice(), tolerance);
+        Result r = reduce(structure.lattice(), tolerance, legacyPymatgen);
         if (IntMat3.isIdentity(r.transformation)) {
             return structure;
         }

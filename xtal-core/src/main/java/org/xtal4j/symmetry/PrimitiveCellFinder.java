@@ -38,8 +38,19 @@ public final class PrimitiveCellFinder {
     public static final double SITENET_TOLERANCE = 0.5;
 
     private final double tolerance;
+    private final boolean legacyNiggli;
 
     public PrimitiveCellFinder(double tolerance) {
+        this(tolerance, false);
+    }
+
+    /**
+     * @param legacyNiggli reduce the result as pymatgen 2022.11 does (see
+     *     {@link NiggliReduction#reduce(Lattice, double, boolean)}), to reproduce its exact cell
+     *     (which can violate b ≤ c); the cell volume and sites are the same either way
+     */
+    public PrimitiveCellFinder(double tolerance, boolean legacyNiggli) {
+        this.legacyNiggli = legacyNiggli;
         if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
             throw new IllegalArgumentException("tolerance must be a positive number of Å, got " + tolerance);
         }
@@ -137,7 +148,7 @@ public final class PrimitiveCellFinder {
                                 if (merged != null) {
                                     Structure deeper = reduceOnce(merged);
                                     Structure result = deeper == null ? merged : deeper;
-                                    return NiggliReduction.reduce(result);
+                                    return NiggliReduction.reduce(result, NiggliReduction.DEFAULT_TOLERANCE, legacyNiggli);
                                 }
                             }
                         }
