@@ -1,5 +1,8 @@
 package org.xtal4j.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.xtal4j.io.StructureFormat;
 import org.xtal4j.io.StructureIO;
@@ -20,6 +24,10 @@ final class StructureFiles {
     private static final List<String> COMPRESSION = List.of(".gz", ".xz");
     /** How much of a .json file is looked at to decide whether it holds structures. */
     private static final int HEAD_BYTES = 8192;
+    /** Keys a pymatgen structure dict (or our wrapper object) can start with. */
+    private static final Set<String> STRUCTURE_KEYS =
+            Set.of("@module", "@class", "@version", "charge", "lattice", "sites", "properties", "structure", "structures");
+    private static final JsonFactory JSON = new JsonFactory();
 
     private StructureFiles() {
     }
@@ -68,7 +76,23 @@ final class StructureFiles {
         }
         boolean compressed = n >= 2 && ((head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b
                 || (head[0] & 0xff) == 0xfd && head[1] == '7');
-        return compressed || f.looksLike(new String(head, 0, n, StandardCharsets.UTF_8));
+        return compressed || f.looksLike(new String(head, 0, n, StandardCharsets.UTF_8)) && startsLikeStructure(head, n);
+    }
+
+    /** The first key of the (first) object is one that pymatgen's Structure.as_dict() starts with. */
+    private static boolean startsLikeStructure(byte[] head, int n) {
+        try (JsonParser p = JSON.createParser(head, 0, n)) {
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.START_ARRAY) {
+                t = p.nextToken();
+            }
+            if (t != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME) {
+                return false;
+            }
+            return STRUCTURE_KEYS.contains(p.currentName());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Reads every structure of a file; never throws. */

@@ -104,6 +104,9 @@ class InfoCommandTest {
     @Test
     void folderSearchSkipsJsonThatIsNotAStructure(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("metadata.json"), "{\"model\": \"x\", \"epochs\": 3}");
+        // mentions lattice and sites, but is a results file, not a structure
+        Files.writeString(dir.resolve("results.json"),
+                "{\"generated_by\": \"x\", \"records\": [{\"lattice\": {}, \"sites\": []}]}");
         Path sub = Files.createDirectories(dir.resolve("sub"));
         Cli.Result c = Cli.run("convert", Cli.example("CsCl.cif"), sub.resolve("cscl.json").toString());
         assertThat(c.status()).as(c.toString()).isZero();
