@@ -142,7 +142,11 @@ public final class SymmetryOperation {
 
     private static double number(String s, String whole) {
         try {
-            return Double.parseDouble(s);
+            double v = Double.parseDouble(s);
+            if (!Double.isFinite(v) || Math.abs(v) > 1e6) {
+                throw new IllegalArgumentException("symmetry operation '" + whole + "' has an implausible number '" + s + "'");
+            }
+            return v;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("symmetry operation '" + whole + "' has a bad number '" + s + "'");
         }

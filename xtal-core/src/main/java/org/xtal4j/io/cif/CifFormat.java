@@ -43,6 +43,12 @@ public final class CifFormat implements StructureFormat {
     @Override
     public List<Structure> read(String text, String source, Consumer<String> warnings) {
         Consumer<String> w = warnings == null ? s -> { } : warnings;
+        if (source == null) {
+            source = "<input>";
+        }
+        if (text == null) {
+            throw new StructureParseException(source, 0, "no text to read");
+        }
         List<CifBlock> blocks = CifParser.parse(text, source, w);
         CifStructureReader reader = new CifStructureReader(source, w);
         List<Structure> out = new ArrayList<>();

@@ -47,6 +47,11 @@ final class CifStructureReader {
     private static final String[] HM_TAGS = {"_symmetry_space_group_name_h-m", "_space_group_name_h-m_alt"};
     private static final String[] IT_TAGS = {"_symmetry_int_tables_number", "_space_group_it_number"};
 
+    /** Larger fractional coordinates are typos or corruption, and would lose all precision. */
+    private static final double MAX_FRACTIONAL = 1000;
+    /** Longer cell edges (Å) are not crystals this library can handle. */
+    private static final double MAX_CELL_LENGTH = 1e5;
+
     private final String source;
     private final Consumer<String> warnings;
 
@@ -112,6 +117,9 @@ final class CifStructureReader {
         Double d = v.number();
         if (d == null) {
             throw new StructureParseException(source, v.line(), tag + " is '" + v.text() + "', not a number");
+        }
+        if (tag.startsWith("_cell_length") && !(d > 0 && d <= MAX_CELL_LENGTH)) {
+            throw new StructureParseException(source, v.line(), tag + " = " + v.text() + " is not a plausible cell length in Å");
         }
         return d;
     }
@@ -295,6 +303,10 @@ final class CifStructureReader {
         if (d == null) {
             throw new StructureParseException(source, v.line(), name + ": fractional " + axis + " '" + v.text()
                     + "' is not a number");
+        }
+        if (Math.abs(d) > MAX_FRACTIONAL) {
+            throw new StructureParseException(source, v.line(), name + ": fractional " + axis + " = " + v.text()
+                    + " is not a plausible fractional coordinate");
         }
         return d;
     }
