@@ -36,7 +36,7 @@ final class NeighbourSearch {
             throw new IllegalArgumentException("too many sites for a neighbour list: " + n);
         }
         Frame fr = new Frame(s, cutoff + MARGIN);
-        Edges edges = new Edges(fr, cutoff);
+        Edges edges = new Edges(fr, cutoff, s.isFullyPeriodic() ? s.volume() : Double.POSITIVE_INFINITY);
         if (cellList) {
             cellList(fr, edges);
         } else {
@@ -158,66 +158,89 @@ final class NeighbourSearch {
         for (int q = 0; q < cells; q++) {
             start[q + 1] += start[q];
         }
+        // members of each cell, and their coordinates in the same order (contiguous reads)
         int[] members = new int[n];
         int[] fill = Arrays.copyOf(start, cells);
         for (int i = 0; i < n; i++) {
             members[fill[cellOf[i]]++] = i;
         }
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        double[] zs = new double[n];
+        for (int q = 0; q < n; q++) {
+            int j = members[q];
+            xs[q] = c[3 * j];
+            ys[q] = c[3 * j + 1];
+            zs[q] = c[3 * j + 2];
+        }
+        // per axis: cell index b + d (d in [-reach, reach]) → wrapped cell and image shift, or -1
+        int[][] wrapCell = new int[3][];
+        int[][] wrapShift = new int[3][];
+        for (int k = 0; k < 3; k++) {
+            int span = nb[k] + 2 * reach[k];
+            wrapCell[k] = new int[span];
+            wrapShift[k] = new int[span];
+            for (int t = 0; t < span; t++) {
+                int x = t - reach[k];
+                if (fr.pbc[k]) {
+                    wrapShift[k][t] = Math.floorDiv(x, nb[k]);
+                    wrapCell[k][t] = Math.floorMod(x, nb[k]);
+                } else {
+                    wrapCell[k][t] = x >= 0 && x < nb[k] ? x : -1;
+                }
+            }
+        }
+        int[] wc0 = wrapCell[0];
+        int[] wc1 = wrapCell[1];
+        int[] wc2 = wrapCell[2];
+        int[] ws0 = wrapShift[0];
+        int[] ws1 = wrapShift[1];
+        int[] ws2 = wrapShift[2];
+        int nb1 = nb[1];
+        int nb2 = nb[2];
         for (int i = 0; i < n; i++) {
             double cx = c[3 * i];
             double cy = c[3 * i + 1];
             double cz = c[3 * i + 2];
-            for (int d0 = -reach[0]; d0 <= reach[0]; d0++) {
-                int t0 = cellIdx[3 * i] + d0;
-                int s0;
-                if (fr.pbc[0]) {
-                    s0 = Math.floorDiv(t0, nb[0]);
-                    t0 = Math.floorMod(t0, nb[0]);
-                } else {
-                    if (t0 < 0 || t0 >= nb[0]) {
+            int b0 = cellIdx[3 * i];
+            int b1 = cellIdx[3 * i + 1];
+            int b2 = cellIdx[3 * i + 2];
+            for (int t0 = b0; t0 <= b0 + 2 * reach[0]; t0++) {
+                int c0 = wc0[t0];
+                if (c0 < 0) {
+                    continue;
+                }
+                int s0 = ws0[t0];
+                for (int t1 = b1; t1 <= b1 + 2 * reach[1]; t1++) {
+                    int c1 = wc1[t1];
+                    if (c1 < 0) {
                         continue;
                     }
-                    s0 = 0;
-                }
-                for (int d1 = -reach[1]; d1 <= reach[1]; d1++) {
-                    int t1 = cellIdx[3 * i + 1] + d1;
-                    int s1;
-                    if (fr.pbc[1]) {
-                        s1 = Math.floorDiv(t1, nb[1]);
-                        t1 = Math.floorMod(t1, nb[1]);
-                    } else {
-                        if (t1 < 0 || t1 >= nb[1]) {
-                            continue;
-                        }
-                        s1 = 0;
-                    }
+                    int s1 = ws1[t1];
                     double ox = s0 * m[0] + s1 * m[3] - cx;
                     double oy = s0 * m[1] + s1 * m[4] - cy;
                     double oz = s0 * m[2] + s1 * m[5] - cz;
-                    for (int d2 = -reach[2]; d2 <= reach[2]; d2++) {
-                        int t2 = cellIdx[3 * i + 2] + d2;
-                        int s2;
-                        if (fr.pbc[2]) {
-                            s2 = Math.floorDiv(t2, nb[2]);
-                            t2 = Math.floorMod(t2, nb[2]);
-                        } else {
-                            if (t2 < 0 || t2 >= nb[2]) {
-                                continue;
-                            }
-                            s2 = 0;
+                    int row = (c0 * nb1 + c1) * nb2;
+                    for (int t2 = b2; t2 <= b2 + 2 * reach[2]; t2++) {
+                        int c2 = wc2[t2];
+                        if (c2 < 0) {
+                            continue;
                         }
+                        int s2 = ws2[t2];
                         double px = ox + s2 * m[6];
                         double py = oy + s2 * m[7];
                         double pz = oz + s2 * m[8];
                         boolean zero = s0 == 0 && s1 == 0 && s2 == 0;
-                        int cell = (t0 * nb[1] + t1) * nb[2] + t2;
+                        int cell = row + c2;
                         for (int q = start[cell], end = start[cell + 1]; q < end; q++) {
-                            int j = members[q];
-                            double x = c[3 * j] + px;
-                            double y = c[3 * j + 1] + py;
-                            double z = c[3 * j + 2] + pz;
-                            if (x * x + y * y + z * z < rc2 && (j != i || !zero)) {
-                                edges.add(j, s0, s1, s2);
+                            double x = xs[q] + px;
+                            double y = ys[q] + py;
+                            double z = zs[q] + pz;
+                            if (x * x + y * y + z * z < rc2) {
+                                int j = members[q];
+                                if (j != i || !zero) {
+                                    edges.add(j, s0, s1, s2);
+                                }
                             }
                         }
                     }
@@ -241,6 +264,7 @@ final class NeighbourSearch {
         final double[] recip = new double[3];   // |b*_k|
         final double[] reach = new double[3];   // searchCutoff·|b*_k|
         final double searchCutoff;
+        final boolean anyOffset;                // some coordinate was outside [0, 1)
 
         Frame(Structure s, double searchCutoff) {
             this.n = s.size();
@@ -261,6 +285,7 @@ final class NeighbourSearch {
             offset = new int[3 * n];
             cart = new double[3 * n];
             original = new double[3 * n];
+            boolean any = false;
             for (int i = 0; i < n; i++) {
                 Site site = s.site(i);
                 double[] f = new double[3];
@@ -277,6 +302,7 @@ final class NeighbourSearch {
                         fl += 1;
                     }
                     offset[3 * i + k] = (int) fl;
+                    any |= fl != 0;
                     wrapped[3 * i + k] = g[k];
                 }
                 for (int k = 0; k < 3; k++) {
@@ -284,6 +310,7 @@ final class NeighbourSearch {
                     original[3 * i + k] = f[0] * m[k] + f[1] * m[3 + k] + f[2] * m[6 + k];
                 }
             }
+            anyOffset = any;
         }
     }
 
@@ -297,20 +324,29 @@ final class NeighbourSearch {
         private final double cutoff;
         private long[] pending = new long[64];
         private int pendingCount;
-        private long[] keys = new long[1024];
-        private int[] centre = new int[1024];
-        private int[] neighbour = new int[1024];
-        private int[] shift = new int[3 * 1024];
-        private double[] distance = new double[1024];
-        private double[] vector = new double[3 * 1024];
+        private long[] keys;
+        private int[] centre;
+        private int[] neighbour;
+        private int[] shift;
+        private double[] distance;
+        private double[] vector;
         private int size;
         private final int[] offsets;
 
-        Edges(Frame fr, double cutoff) {
+        Edges(Frame fr, double cutoff, double volume) {
             this.fr = fr;
             this.cutoff = cutoff;
             this.cutoff2 = cutoff * cutoff;
             this.offsets = new int[fr.n + 1];
+            // expected edges for a homogeneous periodic cell, so the arrays rarely grow
+            double expected = (double) fr.n * fr.n / volume * 4.0 / 3 * Math.PI * cutoff * cutoff * cutoff;
+            int cap = (int) Math.min(1 << 26, Math.max(1024, 1.15 * expected));
+            keys = new long[cap];
+            centre = new int[cap];
+            neighbour = new int[cap];
+            shift = new int[3 * cap];
+            distance = new double[cap];
+            vector = new double[3 * cap];
         }
 
         void add(int j, int s0, int s1, int s2) {
@@ -335,7 +371,7 @@ final class NeighbourSearch {
             double[] m = fr.m;
             double[] r = fr.original;
             // convert to the caller's frame first (S = S_w − o_j + o_i), then sort
-            for (int q = 0; q < pendingCount; q++) {
+            for (int q = 0; q < pendingCount && fr.anyOffset; q++) {
                 long key = pending[q];
                 int j = (int) (key >>> (3 * SHIFT_BITS));
                 int s0 = unpack(key, 2 * SHIFT_BITS) - off[3 * j] + off[3 * i];
