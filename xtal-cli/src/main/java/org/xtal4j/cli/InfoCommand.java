@@ -66,30 +66,7 @@ final class InfoCommand implements Callable<Integer> {
                 continue;
             }
             for (Path file : files) {
-                StructureFiles.Loaded loaded = StructureFiles.load(file);
-                if (!loaded.ok()) {
-                    failed = true;
-                    if (!json) {
-                        loaded.warnings().forEach(w -> err.println("xtal: warning: " + w));
-                    }
-                    report(out, err, loaded.file(), loaded.error());
-                    continue;
-                }
-                if (!json) {
-                    loaded.warnings().forEach(w -> err.println("xtal: warning: " + w));
-                }
-                for (int i = 0; i < loaded.structures().size(); i++) {
-                    StructureSummary s = StructureSummary.of(
-                            loaded.file(), i, loaded.structures().get(i), tolerance, loaded.warnings());
-                    if (json) {
-                        out.println(s.toJson().toString());
-                        out.flush();
-                    } else {
-                        s.warnings().stream().skip(loaded.warnings().size())
-                                .forEach(w -> err.println("xtal: warning: " + w));
-                        table.add(s, loaded.structures().size() > 1);
-                    }
-                }
+                failed |= !summarise(StructureFiles.load(file), table, out, err);
             }
         }
         if (!json) {
@@ -98,6 +75,31 @@ final class InfoCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return failed ? Xtal.INPUT_FAILED : Xtal.OK;
+    }
+
+    /** Prints (JSON) or tabulates (text) every structure of one file; false when it could not be read. */
+    private boolean summarise(StructureFiles.Loaded loaded, SummaryTable table, PrintWriter out, PrintWriter err) {
+        if (!json) {
+            loaded.warnings().forEach(w -> err.println("xtal: warning: " + w));
+        }
+        if (!loaded.ok()) {
+            report(out, err, loaded.file(), loaded.error());
+            return false;
+        }
+        int n = loaded.structures().size();
+        for (int i = 0; i < n; i++) {
+            StructureSummary s = StructureSummary.of(loaded.file(), i, loaded.structures().get(i), tolerance,
+                    loaded.warnings());
+            if (json) {
+                out.println(s.toJson().toString());
+                out.flush();
+            } else {
+                // the file's own warnings were printed above; these are the structure's
+                s.warnings().stream().skip(loaded.warnings().size()).forEach(w -> err.println("xtal: warning: " + w));
+                table.add(s, n > 1);
+            }
+        }
+        return true;
     }
 
     /** An unreadable file: an error object in JSON mode (and a line on stderr in both modes). */
