@@ -1,0 +1,350 @@
+package org.xtal4j.symmetry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.xtal4j.structure.Lattice;
+import org.xtal4j.structure.Mat3;
+import org.xtal4j.structure.Site;
+import org.xtal4j.structure.Structure;
+
+/**
+ * Finds a primitive cell by pymatgen's translation search
+ * ({@code Structure.get_primitive_structure(tolerance, use_site_props=False)}), not by space-group
+ * analysis.
+ *
+ * <p>Steps, in pymatgen's order: sites are grouped by species string ({@code "Fe"},
+ * {@code "Fe:0.5 Mg:0.5"}; groups sorted by that string); candidate translations are the offsets of
+ * the least-frequent group from its first site, kept only if every group maps onto itself within a
+ * fractional tolerance 2·tol/abc (periodic). Candidate smaller cells are the upper-triangular
+ * Hermite normal forms m of each divisor of the number of formula units, smallest index first; a
+ * candidate whose rows of m⁻¹ are all candidate translations is accepted when, for every group,
+ * sites coincide in the small cell in cliques of exactly det(m) (tolerance tol/|new vector| per
+ * axis, never merging sites that are already neighbours within 2·tol in the large cell). Coincident
+ * sites are merged by a periodic running average, the search recurses on the smaller cell, and the
+ * result is Niggli-reduced. When no smaller cell exists the input is returned unchanged.
+ *
+ * <p>Known difference: pymatgen groups by species with oxidation state ("Fe2+" and "Fe3+" are
+ * different groups); this library's sites have no oxidation states, so such sites are grouped
+ * together, which can only give a smaller (more primitive) cell.
+ */
+public final class PrimitiveCellFinder {
+
+    /** pymatgen's default for {@code get_primitive_structure}. */
+    public static final double DEFAULT_TOLERANCE = 0.25;
+    /** pymatgen's {@code PrimitiveCellTransformation} default, used by Site-Net. */
+    public static final double SITENET_TOLERANCE = 0.5;
+
+    private final double tolerance;
+    private final boolean legacyNiggli;
+
+    public PrimitiveCellFinder(double tolerance) {
+        this(tolerance, false);
+    }
+
+    /**
+     * @param legacyNiggli reduce the result as pymatgen 2022.11 does (see
+     *     {@link NiggliReduction#reduce(Lattice, double, boolean)}), to reproduce its exact cell
+     *     (which can violate b ≤ c); the cell volume and sites are the same either way
+     */
+    public PrimitiveCellFinder(double tolerance, boolean legacyNiggli) {
+        this.legacyNiggli = legacyNiggli;
+        if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
+            throw new IllegalArgumentException("tolerance must be a positive number of Å, got " + tolerance);
+        }
+        this.tolerance = tolerance;
+    }
+
+    public PrimitiveCellFinder() {
+        this(DEFAULT_TOLERANCE);
+    }
+
+    public static Structure primitive(Structure s) {
+        return new PrimitiveCellFinder().find(s);
+    }
+
+    public static Structure primitive(Structure s, double tolerance) {
+        return new PrimitiveCellFinder(tolerance).find(s);
+    }
+
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** The most primitive cell found, or {@code s} itself when there is none smaller. */
+    public Structure find(Structure s) {
+        if (!s.isFullyPeriodic()) {
+            throw new IllegalArgumentException("a primitive cell needs a structure periodic in 3D");
+        }
+        if (s.size() == 0) {
+            return s;
+        }
+        Structure smaller = reduceOnce(s);
+        return smaller == null ? s : smaller;
+    }
+
+    /** One level of pymatgen's recursion: a Niggli-reduced smaller cell, or null. */
+    private Structure reduceOnce(Structure s) {
+        int n = s.size();
+        // group sites by species string, groups in sorted order, sites in input order
+        Map<String, List<Integer>> byLabel = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            byLabel.computeIfAbsent(s.site(i).speciesString(), k -> new ArrayList<>()).add(i);
+        }
+        List<int[]> groups = new ArrayList<>();
+        for (List<Integer> g : byLabel.values()) {
+            groups.add(g.stream().mapToInt(Integer::intValue).toArray());
+        }
+        int numFu = 0;
+        for (int[] g : groups) {
+            numFu = gcd(numFu, g.length);
+        }
+        if (numFu <= 1) {
+            return null;
+        }
+        double[][] frac = s.fractionalCoordinates();
+        double[] abc = s.lattice().lengths();
+        double[] superFtol = {tolerance / abc[0], tolerance / abc[1], tolerance / abc[2]};
+
+        List<double[]> minVecs = candidateTranslations(groups, frac, superFtol);
+
+        // per group: pairs that are already distinct sites in the large cell (never merged)
+        List<boolean[][]> nonNeighbours = new ArrayList<>();
+        for (int[] g : groups) {
+            boolean[][] nn = new boolean[g.length][g.length];
+            for (int x = 0; x < g.length; x++) {
+                for (int y = 0; y < g.length; y++) {
+                    boolean far = x == y;
+                    for (int k = 0; k < 3 && !far; k++) {
+                        double d = frac[g[y]][k] - frac[g[x]][k];
+                        d = Math.abs(d - Math.rint(d));
+                        far = d > 2 * superFtol[k];
+                    }
+                    nn[x][y] = far;
+                }
+            }
+            nonNeighbours.add(nn);
+        }
+
+        double[][] latt = s.lattice().matrix();
+        for (int det : divisors(numFu)) {
+            if (det == 1) {
+                continue;
+            }
+            for (int a : divisors(det)) {
+                for (int e : divisors(det / a)) {
+                    int g = det / a / e;
+                    for (int b = 0; b < a; b++) {
+                        for (int c = 0; c < a; c++) {
+                            for (int f = 0; f < e; f++) {
+                                double[][] m = {{a, b, c}, {0, e, f}, {0, 0, g}};
+                                double[][] invM = Mat3.inverse(m);
+                                if (!rowsAreTranslations(invM, minVecs, superFtol)) {
+                                    continue;
+                                }
+                                Structure merged = tryCell(s, groups, frac, nonNeighbours, m, invM, latt, det);
+                                if (merged != null) {
+                                    Structure deeper = reduceOnce(merged);
+                                    Structure result = deeper == null ? merged : deeper;
+                                    return NiggliReduction.reduce(result, NiggliReduction.DEFAULT_TOLERANCE, legacyNiggli);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Offsets of the smallest group from its first site that map every group onto itself. */
+    private static List<double[]> candidateTranslations(List<int[]> groups, double[][] frac, double[] superFtol) {
+        int[] smallest = groups.get(0);
+        for (int[] g : groups) {
+            if (g.length < smallest.length) {
+                smallest = g;
+            }
+        }
+        List<double[]> vecs = new ArrayList<>();
+        double[] f0 = frac[smallest[0]];
+        for (int i : smallest) {
+            vecs.add(new double[] {frac[i][0] - f0[0], frac[i][1] - f0[1], frac[i][2] - f0[2]});
+        }
+        List<int[]> bySize = new ArrayList<>(groups);
+        bySize.sort((x, y) -> Integer.compare(x.length, y.length)); // stable, like Python's sorted
+        for (int[] g : bySize) {
+            for (int centre : g) {
+                double[] fc = frac[centre];
+                List<double[]> kept = new ArrayList<>();
+                for (double[] v : vecs) {
+                    boolean found = false;
+                    for (int other : g) {
+                        boolean close = true;
+                        for (int k = 0; k < 3 && close; k++) {
+                            double d = v[k] - (frac[other][k] - fc[k]);
+                            d = Math.abs(d - Math.rint(d));
+                            close = d < 2 * superFtol[k];
+                        }
+                        if (close) {
+                            found = true;
+                            break;
+                        }
+                    }
+                    if (found) {
+                        kept.add(v);
+                    }
+                }
+                vecs = kept;
+            }
+        }
+        return vecs;
+    }
+
+    private static boolean rowsAreTranslations(double[][] invM, List<double[]> vecs, double[] ftol) {
+        for (double[] row : invM) {
+            boolean any = false;
+            for (double[] v : vecs) {
+                boolean close = true;
+                for (int k = 0; k < 3 && close; k++) {
+                    double d = row[k] - v[k];
+                    d = Math.abs(d - Math.rint(d));
+                    close = d < ftol[k];
+                }
+                if (close) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The merged structure in the cell m⁻¹·L, or null when the sites do not coincide properly. */
+    private Structure tryCell(Structure s, List<int[]> groups, double[][] frac, List<boolean[][]> nonNeighbours,
+            double[][] m, double[][] invM, double[][] latt, int size) {
+        double[][] newLatt = Mat3.mul(invM, latt);
+        double[] ftol = new double[3];
+        for (int k = 0; k < 3; k++) {
+            ftol[k] = tolerance / Math.sqrt(newLatt[k][0] * newLatt[k][0] + newLatt[k][1] * newLatt[k][1]
+                    + newLatt[k][2] * newLatt[k][2]);
+        }
+        List<Site> newSites = new ArrayList<>();
+        List<Integer> sourceIndex = new ArrayList<>();
+        for (int gi = 0; gi < groups.size(); gi++) {
+            int[] g = groups.get(gi);
+            boolean[][] nn = nonNeighbours.get(gi);
+            int len = g.length;
+            double[][] all = new double[len][];
+            for (int x = 0; x < len; x++) {
+                all[x] = Mat3.mulVec(frac[g[x]], m);
+            }
+            boolean[][] same = new boolean[len][len];
+            for (int x = 0; x < len; x++) {
+                for (int y = 0; y < len; y++) {
+                    boolean close = true;
+                    for (int k = 0; k < 3 && close; k++) {
+                        double d = all[y][k] - all[x][k];
+                        close = Math.abs(d - Math.rint(d)) < ftol[k];
+                    }
+                    same[x][y] = close && nn[x][y];
+                }
+            }
+            // every site must coincide with exactly `size` sites (column sums), in cliques
+            for (int y = 0; y < len; y++) {
+                int count = 0;
+                for (int x = 0; x < len; x++) {
+                    if (same[x][y]) {
+                        count++;
+                    }
+                }
+                if (count != size) {
+                    return null;
+                }
+            }
+            for (int x = 0; x < len; x++) {
+                for (int p = 0; p < len; p++) {
+                    if (!same[x][p]) {
+                        continue;
+                    }
+                    for (int q = 0; q < len; q++) {
+                        if (same[x][q] && !same[p][q]) {
+                            return null;
+                        }
+                    }
+                }
+            }
+            boolean[] added = new boolean[len];
+            for (int x = 0; x < len; x++) {
+                if (added[x]) {
+                    continue;
+                }
+                double[] coords = null;
+                int members = 0;
+                for (int y = 0; y < len; y++) {
+                    if (!same[x][y]) {
+                        continue;
+                    }
+                    added[y] = true;
+                    double[] fy = {mod1(all[y][0]), mod1(all[y][1]), mod1(all[y][2])};
+                    if (coords == null) {
+                        coords = fy;
+                        members = 1;
+                        continue;
+                    }
+                    for (int k = 0; k < 3; k++) {
+                        double off = fy[k] - coords[k];
+                        coords[k] += (off - Math.rint(off)) / (members + 1);
+                    }
+                    members++;
+                }
+                int first = firstTrue(same[x]);
+                newSites.add(s.site(g[first]).withFrac(coords));
+                sourceIndex.add(g[first]);
+            }
+        }
+        Structure.Builder b = s.toBuilder().lattice(Lattice.fromMatrix(newLatt)).sites(newSites).clearSiteProperties();
+        Map<String, double[][]> props = new LinkedHashMap<>();
+        for (Map.Entry<String, double[][]> e : s.siteProperties().entrySet()) {
+            double[][] rows = new double[sourceIndex.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = e.getValue()[sourceIndex.get(i)];
+            }
+            props.put(e.getKey(), rows);
+        }
+        props.forEach(b::siteProperty);
+        return b.build();
+    }
+
+    private static int firstTrue(boolean[] row) {
+        for (int i = 0; i < row.length; i++) {
+            if (row[i]) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("empty site group");
+    }
+
+    /** Python's float {@code x % 1}. */
+    private static double mod1(double x) {
+        return x - Math.floor(x);
+    }
+
+    private static List<Integer> divisors(int n) {
+        List<Integer> d = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            if (n % i == 0) {
+                d.add(i);
+            }
+        }
+        return d;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? Math.abs(a) : gcd(b, a % b);
+    }
+}
