@@ -123,12 +123,12 @@ public final class MinimumImage {
         double bz = f0 * m[0][2] + f1 * m[1][2] + f2 * m[2][2];
         double best = bx * bx + by * by + bz * bz;
         double r = Math.sqrt(best) * (1 + 1e-12);
-        int lo0 = pbc[0] ? (int) Math.ceil(-r * recip[0] - f0) : 0;
-        int hi0 = pbc[0] ? (int) Math.floor(r * recip[0] - f0) : 0;
-        int lo1 = pbc[1] ? (int) Math.ceil(-r * recip[1] - f1) : 0;
-        int hi1 = pbc[1] ? (int) Math.floor(r * recip[1] - f1) : 0;
-        int lo2 = pbc[2] ? (int) Math.ceil(-r * recip[2] - f2) : 0;
-        int hi2 = pbc[2] ? (int) Math.floor(r * recip[2] - f2) : 0;
+        int lo0 = pbc[0] ? ceil(-r * recip[0] - f0) : 0;
+        int hi0 = pbc[0] ? floor(r * recip[0] - f0) : 0;
+        int lo1 = pbc[1] ? ceil(-r * recip[1] - f1) : 0;
+        int hi1 = pbc[1] ? floor(r * recip[1] - f1) : 0;
+        int lo2 = pbc[2] ? ceil(-r * recip[2] - f2) : 0;
+        int hi2 = pbc[2] ? floor(r * recip[2] - f2) : 0;
         for (int n0 = lo0; n0 <= hi0; n0++) {
             double g0 = f0 + n0;
             double x0 = g0 * m[0][0];
@@ -163,5 +163,16 @@ public final class MinimumImage {
             out[2] = bz;
         }
         return best;
+    }
+
+    /** floor as an int without going through StrictMath (not intrinsic on every JVM); |x| < 2^31. */
+    static int floor(double x) {
+        int i = (int) x;
+        return x < i ? i - 1 : i;
+    }
+
+    static int ceil(double x) {
+        int i = (int) x;
+        return x > i ? i + 1 : i;
     }
 }

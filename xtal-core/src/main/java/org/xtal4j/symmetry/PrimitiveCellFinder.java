@@ -16,7 +16,7 @@ import org.xtal4j.structure.Structure;
  * analysis.
  *
  * <p>Steps, in pymatgen's order: sites are grouped by species string ({@code "Fe"},
- * {@code "Fe:0.5 Mg:0.5"}; groups sorted by that string); candidate translations are the offsets of
+ * {@code "Fe:0.500, Mg:0.500"}; groups sorted by that string); candidate translations are the offsets of
  * the least-frequent group from its first site, kept only if every group maps onto itself within a
  * fractional tolerance 2·tol/abc (periodic). Candidate smaller cells are the upper-triangular
  * Hermite normal forms m of each divisor of the number of formula units, smallest index first; a
@@ -91,7 +91,7 @@ public final class PrimitiveCellFinder {
         // group sites by species string, groups in sorted order, sites in input order
         Map<String, List<Integer>> byLabel = new TreeMap<>();
         for (int i = 0; i < n; i++) {
-            byLabel.computeIfAbsent(s.site(i).speciesString(), k -> new ArrayList<>()).add(i);
+            byLabel.computeIfAbsent(label(s.site(i)), k -> new ArrayList<>()).add(i);
         }
         List<int[]> groups = new ArrayList<>();
         for (List<Integer> g : byLabel.values()) {
@@ -318,6 +318,22 @@ public final class PrimitiveCellFinder {
         }
         props.forEach(b::siteProperty);
         return b.build();
+    }
+
+    /**
+     * pymatgen's {@code species_string}: the symbol of an ordered site, else "A:0.500, B:0.500"
+     * with occupancies to 3 decimals, so occupancies equal to 3 decimals fall in one group.
+     */
+    static String label(Site site) {
+        if (site.isOrdered()) {
+            return site.element().symbol();
+        }
+        StringBuilder sb = new StringBuilder();
+        site.species().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey((x, y) -> x.symbol().compareTo(y.symbol())))
+                .forEach(e -> sb.append(sb.length() > 0 ? ", " : "").append(e.getKey().symbol())
+                        .append(String.format(java.util.Locale.ROOT, ":%.3f", e.getValue())));
+        return sb.toString();
     }
 
     private static int firstTrue(boolean[] row) {
