@@ -117,10 +117,10 @@ public final class LatticeTranslations {
 
     /** As above with another minimum ({@code minimum_range = false} is minimum 0). */
     public static int[] crystalformerHalfWidths(Lattice lattice, double cutoff, int minimum) {
-        double[] recip2Pi = reciprocalLengths(lattice);
+        double[] recip = reciprocalLengths(lattice); // |b*_k| = |b_k| / 2π
         int[] r = new int[3];
         for (int k = 0; k < 3; k++) {
-            float bk = (float) (recip2Pi[k] * 2 * Math.PI);
+            float bk = (float) (recip[k] * 2 * Math.PI); // |b_k| with 2π, as the kernel gets it
             float prod = ((float) cutoff + 0.01f) * bk;
             r[k] = Math.max(minimum, (int) Math.ceil(prod / (2.0 * Math.PI)));
         }

@@ -54,7 +54,7 @@ public final class NeighbourList {
         return NeighbourSearch.run(s, cutoff, false);
     }
 
-    /** Binning in fractional coordinates (cells at least cutoff/2 thick): O(n) for dense cells. */
+    /** Binning in fractional coordinates (cells at least one cutoff thick): O(n) for dense cells. */
     public static NeighbourList cellList(Structure s, double cutoff) {
         return NeighbourSearch.run(s, cutoff, true);
     }

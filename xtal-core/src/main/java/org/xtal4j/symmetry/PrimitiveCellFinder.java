@@ -16,7 +16,7 @@ import org.xtal4j.structure.Structure;
  * analysis.
  *
  * <p>Steps, in pymatgen's order: sites are grouped by species string ({@code "Fe"},
- * {@code "Fe:0.5 Mg:0.5"}; groups sorted by that string); candidate translations are the offsets of
+ * {@code "Fe:0.500, Mg:0.500"}; groups sorted by that string); candidate translations are the offsets of
  * the least-frequent group from its first site, kept only if every group maps onto itself within a
  * fractional tolerance 2·tol/abc (periodic). Candidate smaller cells are the upper-triangular
  * Hermite normal forms m of each divisor of the number of formula units, smallest index first; a
@@ -91,7 +91,7 @@ public final class PrimitiveCellFinder {
         // group sites by species string, groups in sorted order, sites in input order
         Map<String, List<Integer>> byLabel = new TreeMap<>();
         for (int i = 0; i < n; i++) {
-            byLabel.computeIfAbsent(s.site(i).speciesString(), k -> new ArrayList<>()).add(i);
+            byLabel.computeIfAbsent(label(s.site(i)), k -> new ArrayList<>()).add(i);
         }
         List<int[]> groups = new ArrayList<>();
         for (List<Integer> g : byLabel.values()) {
@@ -174,25 +174,14 @@ public final class PrimitiveCellFinder {
         }
         List<int[]> bySize = new ArrayList<>(groups);
         bySize.sort((x, y) -> Integer.compare(x.length, y.length)); // stable, like Python's sorted
+        double[] tol2 = {2 * superFtol[0], 2 * superFtol[1], 2 * superFtol[2]};
         for (int[] g : bySize) {
+            FracGrid grid = new FracGrid(g, frac, tol2);
             for (int centre : g) {
                 double[] fc = frac[centre];
                 List<double[]> kept = new ArrayList<>();
                 for (double[] v : vecs) {
-                    boolean found = false;
-                    for (int other : g) {
-                        boolean close = true;
-                        for (int k = 0; k < 3 && close; k++) {
-                            double d = v[k] - (frac[other][k] - fc[k]);
-                            d = Math.abs(d - Math.rint(d));
-                            close = d < 2 * superFtol[k];
-                        }
-                        if (close) {
-                            found = true;
-                            break;
-                        }
-                    }
-                    if (found) {
+                    if (grid.hasSiteNear(fc, v, frac, tol2)) {
                         kept.add(v);
                     }
                 }
@@ -200,6 +189,88 @@ public final class PrimitiveCellFinder {
             }
         }
         return vecs;
+    }
+
+    /**
+     * The sites of one group binned by wrapped fractional coordinates, bins at least tol wide, so
+     * that "is there a site x with |(x − f − v) mod 1| &lt; tol on every axis" only looks at the 27
+     * bins around f + v instead of the whole group. The test itself is pymatgen's, on the raw
+     * coordinates, so the answer is the same as a full scan.
+     */
+    private static final class FracGrid {
+        private final int[] nb = new int[3];
+        private final int[] start;
+        private final int[] members;
+
+        FracGrid(int[] group, double[][] frac, double[] tol) {
+            for (int k = 0; k < 3; k++) {
+                nb[k] = (int) Math.max(1, Math.min(1 << 10, Math.floor((1 - 1e-9) / tol[k])));
+            }
+            while ((long) nb[0] * nb[1] * nb[2] > 4L * group.length + 8) {
+                int big = nb[0] >= nb[1] && nb[0] >= nb[2] ? 0 : (nb[1] >= nb[2] ? 1 : 2);
+                nb[big] = Math.max(1, nb[big] / 2);
+            }
+            int cells = nb[0] * nb[1] * nb[2];
+            start = new int[cells + 1];
+            int[] cellOf = new int[group.length];
+            for (int q = 0; q < group.length; q++) {
+                double[] f = frac[group[q]];
+                cellOf[q] = cell(bin(f[0], 0), bin(f[1], 1), bin(f[2], 2));
+                start[cellOf[q] + 1]++;
+            }
+            for (int c = 0; c < cells; c++) {
+                start[c + 1] += start[c];
+            }
+            members = new int[group.length];
+            int[] fill = java.util.Arrays.copyOf(start, cells);
+            for (int q = 0; q < group.length; q++) {
+                members[fill[cellOf[q]]++] = group[q];
+            }
+        }
+
+        private int bin(double x, int k) {
+            double w = x - Math.floor(x);
+            return Math.min(nb[k] - 1, (int) (w * nb[k]));
+        }
+
+        private int cell(int b0, int b1, int b2) {
+            return (b0 * nb[1] + b1) * nb[2] + b2;
+        }
+
+        boolean hasSiteNear(double[] fc, double[] v, double[][] frac, double[] tol) {
+            int[] b = {bin(fc[0] + v[0], 0), bin(fc[1] + v[1], 1), bin(fc[2] + v[2], 2)};
+            int[][] range = new int[3][];
+            for (int k = 0; k < 3; k++) {
+                if (nb[k] <= 3) {
+                    range[k] = new int[nb[k]];
+                    for (int t = 0; t < nb[k]; t++) {
+                        range[k][t] = t;
+                    }
+                } else {
+                    range[k] = new int[] {(b[k] + nb[k] - 1) % nb[k], b[k], (b[k] + 1) % nb[k]};
+                }
+            }
+            for (int c0 : range[0]) {
+                for (int c1 : range[1]) {
+                    for (int c2 : range[2]) {
+                        int cell = cell(c0, c1, c2);
+                        for (int q = start[cell]; q < start[cell + 1]; q++) {
+                            double[] x = frac[members[q]];
+                            boolean close = true;
+                            for (int k = 0; k < 3 && close; k++) {
+                                double d = v[k] - (x[k] - fc[k]);
+                                d = Math.abs(d - Math.rint(d));
+                                close = d < tol[k];
+                            }
+                            if (close) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+            }
+            return false;
+        }
     }
 
     private static boolean rowsAreTranslations(double[][] invM, List<double[]> vecs, double[] ftol) {
@@ -318,6 +389,22 @@ public final class PrimitiveCellFinder {
         }
         props.forEach(b::siteProperty);
         return b.build();
+    }
+
+    /**
+     * pymatgen's {@code species_string}: the symbol of an ordered site, else "A:0.500, B:0.500"
+     * with occupancies to 3 decimals, so occupancies equal to 3 decimals fall in one group.
+     */
+    static String label(Site site) {
+        if (site.isOrdered()) {
+            return site.element().symbol();
+        }
+        StringBuilder sb = new StringBuilder();
+        site.species().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey((x, y) -> x.symbol().compareTo(y.symbol())))
+                .forEach(e -> sb.append(sb.length() > 0 ? ", " : "").append(e.getKey().symbol())
+                        .append(String.format(java.util.Locale.ROOT, ":%.3f", e.getValue())));
+        return sb.toString();
     }
 
     private static int firstTrue(boolean[] row) {

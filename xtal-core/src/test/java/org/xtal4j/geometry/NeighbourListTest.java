@@ -73,6 +73,13 @@ class NeighbourListTest {
         assertSame(a, b);
         assertConsistent(s, b, 4.0);
         assertThat(b.size()).isGreaterThan(1000);
+        // a cell many cutoffs wide, so the binning has several cells per axis (and wraps them)
+        Structure wide = unwrapRandomly(rnd, Fixtures.randomStructure(rnd, Fixtures.randomLattice(rnd, 26, 30), 600));
+        NeighbourList c = NeighbourList.cellList(wide, 3.5);
+        assertSame(NeighbourList.bruteForce(wide, 3.5), c);
+        assertConsistent(wide, c, 3.5);
+        Structure slab = wide.toBuilder().pbc(true, true, false).build();
+        assertSame(NeighbourList.bruteForce(slab, 3.5), NeighbourList.cellList(slab, 3.5));
     }
 
     @Test

@@ -59,6 +59,18 @@ class PrimitiveCellFinderTest {
     }
 
     @Test
+    void largerSupercellsFoldBackQuickly() {
+        double a = 5.64;
+        Structure sc = SupercellBuilder.diagonal(Fixtures.rocksaltConventional(a), 3, 3, 3); // 216 sites
+        long t0 = System.nanoTime();
+        Structure p = PrimitiveCellFinder.primitive(sc);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(p.size()).isEqualTo(2);
+        assertThat(p.volume()).isCloseTo(a * a * a / 4, within(1e-8));
+        assertThat(ms).isLessThan(20_000); // about 50 ms on an idle machine
+    }
+
+    @Test
     void aPrimitiveCellComesBackUnchanged() {
         Structure cscl = Fixtures.of(Fixtures.cubic(4.1), new String[] {"Cs", "Cl"}, new double[][] {{0, 0, 0}, {0.5, 0.5, 0.5}});
         assertThat(PrimitiveCellFinder.primitive(cscl)).isSameAs(cscl);
