@@ -170,7 +170,8 @@ public final class TrainConfig {
                     + listKeys());
         }
         boolean ok = switch (def.getNodeType()) {
-            case NUMBER -> value.isNumber() && (!def.isIntegralNumber() || value.canConvertToLong());
+            case NUMBER -> value.isNumber() && (!def.isIntegralNumber() || (value.canConvertToLong()
+                    && value.asDouble() == value.asLong() && (def.isLong() || value.canConvertToInt())));
             case BOOLEAN -> value.isBoolean();
             case STRING -> value.isTextual();
             case ARRAY -> value.isArray() && allNumbers(value);
@@ -180,10 +181,16 @@ public final class TrainConfig {
             throw new IllegalArgumentException("training parameter '" + key + "' must be "
                     + describe(def) + ", got " + value);
         }
-        if (def.isIntegralNumber()) {
+        // one node type per key (int, long, double, list of doubles), so that equal configs compare equal
+        if (def.isLong()) {
             v.put(key, value.asLong());
+        } else if (def.isIntegralNumber()) {
+            v.put(key, value.asInt());
         } else if (def.isNumber()) {
             v.put(key, value.asDouble());
+        } else if (def.isArray()) {
+            ArrayNode a = v.putArray(key);
+            value.forEach(x -> a.add(x.asDouble()));
         } else {
             v.set(key, value.deepCopy());
         }
