@@ -225,7 +225,7 @@ public final class TrainConfig {
         check(lr() > 0, "lr must be > 0");
         check(batchSize() > 0, "batch_size must be > 0");
         check(epochs() >= 0, "n_epochs must be >= 0");
-        check(swaEpochs() >= 0 && swaEpochs() <= epochs(), "swa_epochs must be between 0 and n_epochs");
+        check(swaEpochs() >= 0, "swa_epochs must be >= 0");   // more than n_epochs: every epoch averages, as the reference
         check(values.get("adam_betas").size() == 2, "adam_betas must have two values");
         check(beta1() >= 0 && beta1() < 1 && beta2() >= 0 && beta2() < 1, "adam_betas must be in [0, 1)");
         check(eps() > 0, "adam_eps must be > 0");

@@ -131,7 +131,7 @@ public final class Trainer {
         LrSchedule schedule = LrSchedule.of(config.lrSchedule(), config.schParams());
         Batcher batcher = Batcher.of(config);
         int epochs = config.epochs();
-        int swaStart = config.swaEpochs() > 0 ? epochs - config.swaEpochs() : Integer.MAX_VALUE;
+        int swaStart = config.swaEpochs() > 0 ? Math.max(0, epochs - config.swaEpochs()) : Integer.MAX_VALUE;
 
         try (NDManager root = backend.newManager()) {
             backend.seed(config.seed());
