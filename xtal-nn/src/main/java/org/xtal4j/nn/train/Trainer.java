@@ -81,6 +81,7 @@ public final class Trainer {
     private final boolean quiet;
     private final PrintStream log;
     private final String gitCommit;
+    private final Boolean progress;
 
     private Trainer(Builder b) {
         this.plugin = Objects.requireNonNull(b.plugin, "plugin");
@@ -96,6 +97,7 @@ public final class Trainer {
         this.quiet = b.quiet;
         this.log = b.log == null ? System.err : b.log;
         this.gitCommit = b.gitCommit;
+        this.progress = b.progress;
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training samples");
         }
@@ -351,7 +353,8 @@ public final class Trainer {
     }
 
     private ProgressBar progressBar(int epoch, int epochs, int steps) {
-        if (quiet || System.console() == null) {
+        boolean on = progress != null ? progress : !quiet && System.console() != null;
+        if (!on) {
             return null;
         }
         return new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, epochs))
@@ -630,6 +633,7 @@ public final class Trainer {
         private boolean quiet;
         private PrintStream log;
         private String gitCommit;
+        private Boolean progress;
 
         public Builder plugin(ModelPlugin p) {
             this.plugin = p;
@@ -689,6 +693,12 @@ public final class Trainer {
         /** No progress bar and no per-epoch lines. */
         public Builder quiet(boolean q) {
             this.quiet = q;
+            return this;
+        }
+
+        /** Progress bar on standard error: null (default) = only on a terminal and when not quiet. */
+        public Builder progress(Boolean p) {
+            this.progress = p;
             return this;
         }
 

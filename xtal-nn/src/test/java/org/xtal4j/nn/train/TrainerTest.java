@@ -41,7 +41,13 @@ class TrainerTest {
     @Test
     void trainsAndWritesMetricsCheckpointModelAndPlots() throws Exception {
         TrainConfig c = base().epochs(12).swaEpochs(3).plots(true).build();
-        TrainResult r = trainer(c, dir).provenance(Provenance.now().withDataset("toy", "3:1", 7L)).build().run();
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        TrainResult r = trainer(c, dir).provenance(Provenance.now().withDataset("toy", "3:1", 7L)).quiet(false)
+                .progress(true).log(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8))
+                .build().run();
+        String log = lines.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("epoch 1: train loss ").contains("val MAE e_form").contains("structures/s")
+                .contains("finished: ");
         assertThat(r.completed()).isTrue();
         assertThat(r.usedSwa()).isTrue();
         assertThat(r.history()).hasSize(12);
@@ -153,5 +159,19 @@ class TrainerTest {
         assertThat(r.history()).allSatisfy(e -> assertThat(e.valLoss()).isGreaterThanOrEqualTo(bestVal));
         // without SWA the model is the best epoch's, and its validation loss is the best one
         assertThat(r.metrics().get("val_loss")).isCloseTo(bestVal, within(1e-6));
+    }
+
+    @Test
+    void trainerLossesMatchTheModelLossWhereTheyCoincide() throws Exception {
+        // the toy plugin's own loss is L1 summed over targets, averaged over the batch: the same numbers
+        TrainConfig model = base().epochs(3).swaEpochs(0).build();
+        TrainResult a = trainer(model, dir.resolve("model")).build().run();
+        TrainResult b = trainer(model.toBuilder().lossFunc("L1").build(), dir.resolve("l1")).build().run();
+        TrainResult c = trainer(model.toBuilder().lossFunc("MSE").build(), dir.resolve("mse")).build().run();
+        for (int i = 0; i < 3; i++) {
+            assertThat(b.history().get(i).sameResults(a.history().get(i))).isTrue();
+        }
+        assertThat(c.history().get(0).trainLoss()).isNotEqualTo(a.history().get(0).trainLoss());
+        assertThat(c.history().get(2).trainLoss()).isLessThan(c.history().get(0).trainLoss());
     }
 }
