@@ -157,6 +157,8 @@ public final class Trainer {
                 State st = new State();
                 if (resume && Files.exists(lastFile)) {
                     st = restore(lastFile, bestFile, named, opt, swa);
+                    // a kill between writing metrics.csv and the checkpoint may have left a row too many
+                    EpochMetrics.writeCsv(out.resolve("metrics.csv"), targets, st.history);
                     if (!quiet) {
                         log.printf(Locale.ROOT, "resuming after epoch %d of %d%n", st.epochsDone, epochs);
                     }

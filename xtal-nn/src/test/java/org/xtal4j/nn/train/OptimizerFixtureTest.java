@@ -68,7 +68,9 @@ class OptimizerFixtureTest {
                     assertThat(grads).hasSize(28);   // gauss_scale / atten_scale have no gradient
                     JsonNode e = steps.get(step - 1);
                     double norm = GradClip.clipNorm(grads.values(), cfg.clipNorm());
-                    assertThat(norm).isCloseTo(e.get("grad_norm_before_clip").asDouble(), within(2e-5));
+                    double wantNorm = e.get("grad_norm_before_clip").asDouble();
+                    System.out.printf("step %d: grad norm %.9g, reference %.9g%n", step, norm, wantNorm);
+                    assertThat(norm).isCloseTo(wantNorm, within(1e-6));   // float32 at 13.3: ulp 9.5e-7
                     double lr = cfg.lr() * sch.factor(step - 1, 0);
                     assertThat(lr).isCloseTo(e.get("lr").get(0).asDouble(), within(1e-15));
                     adam.step(params, grads, lr);
