@@ -108,4 +108,21 @@ class TrainingPartsTest {
         }
         assertThat(total).isEqualTo(103);
     }
+
+    @Test
+    void swaIsTheEqualWeightMeanOfAllUpdates() {
+        try (NDManager m = Backend.get().newManager(); SwaAverage swa = new SwaAverage(m)) {
+            NDArray p = m.create(new float[] {1f, -2f});
+            float[][] values = {{1f, -2f}, {2f, 0f}, {6f, 5f}, {-1f, 1f}};
+            for (float[] v : values) {
+                m.create(v).copyTo(p);
+                swa.update(java.util.Map.of("w", p));
+            }
+            assertThat(swa.count()).isEqualTo(4);
+            float[] avg = swa.weights().get("w").toFloatArray();
+            assertThat((double) avg[0]).isCloseTo(2.0, within(1e-6));
+            assertThat((double) avg[1]).isCloseTo(1.0, within(1e-6));
+            assertThat(p.toFloatArray()).containsExactly(-1f, 1f);   // the model's own weights are untouched
+        }
+    }
 }
