@@ -57,6 +57,12 @@ import org.xtal4j.nn.model.Weights;
  * At the end: {@code model.xtal} (the SWA average when it ran, as the reference releases, otherwise the best
  * weights), {@code best.xtal} when SWA ran, PNG learning curves and parity plots.
  *
+ * <p>Gradients are zeroed in place each step (DJL cannot set them to None): a parameter that had a gradient
+ * once but gets none in a later step is still updated with a zero gradient (moments, decay), where PyTorch's
+ * {@code zero_grad(set_to_none=True)} would skip it. Parameters that never receive a gradient (or do not
+ * require one) are never touched, as in PyTorch. The engine RNG is not stored in the checkpoint: it is
+ * re-seeded from (seed, epoch) at every epoch, which makes a resumed run identical.
+ *
  * <p>Conventions expected from the plugin: the first label array of a batch holds the normalised targets
  * [B, T] and {@link ModelPlugin#OUTPUT_PREDICTION} the normalised predictions [B, T].
  */
