@@ -1,0 +1,182 @@
+package org.xtal4j.models.crystalformer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.xtal4j.nn.Backend;
+import org.xtal4j.nn.Precision;
+import org.xtal4j.nn.io.DType;
+import org.xtal4j.nn.io.HostTensor;
+import org.xtal4j.nn.io.NamedTensors;
+import org.xtal4j.nn.io.Safetensors;
+import org.xtal4j.nn.model.Batch;
+import org.xtal4j.nn.model.ModelSetup;
+import org.xtal4j.nn.model.Normalisation;
+import org.xtal4j.nn.model.Weights;
+import org.xtal4j.testing.SharedData;
+
+/**
+ * Number-for-number comparison with the reference (testdata/crystalformer-parity): every tensor of every
+ * model case (σ, a, x, x̂, boxes, α, β, ψ̄, sa_out, every hidden state, pooled, predictions, ∂L/∂a, ∂L/∂α and
+ * all parameter gradients of L = Σ pred_norm). Tolerances (fixture README): float64 runs must match the F64
+ * tensors to 1e−10 relative to the tensor's largest entry and the F32* (float64 rounded to float32) tensors
+ * to 3e−7; float32 runs use the README's suggested float32 tolerances.
+ */
+@Tag("shared")
+class CrystalformerParityTest {
+
+    static Path dir() {
+        return SharedData.resolve("testdata/crystalformer-parity");
+    }
+
+    static CrystalformerConfig config(String model, String box) {
+        CrystalformerConfig.Builder b = CrystalformerConfig.builder()
+                .box(box.equals("fixed") ? CrystalformerConfig.BoxSemantics.FIXED
+                        : CrystalformerConfig.BoxSemantics.ADAPTIVE);
+        if (model.equals("small")) {
+            b.numLayers(2).modelDim(64).headNum(4).ffDim(128).embeddingDim(List.of(64)).valuePeDistReal(32)
+                    .domain("real-reci");
+        }
+        return b.build();
+    }
+
+    static List<CrystalformerSample> samples(NamedTensors in) {
+        double[] x = in.get("x").toDoubleArray();
+        double[] pos = in.get("pos").toDoubleArray();
+        double[] tv = in.get("trans_vec").toDoubleArray();
+        long[] sizes = in.get("sizes").toLongArray();
+        List<CrystalformerSample> out = new ArrayList<>();
+        int off = 0;
+        for (int c = 0; c < sizes.length; c++) {
+            double[][] lat = new double[3][3];
+            for (int r = 0; r < 3; r++) {
+                for (int k = 0; k < 3; k++) {
+                    lat[r][k] = tv[c * 9 + r * 3 + k];
+                }
+            }
+            int n = (int) sizes[c];
+            double[][] p = new double[n][3];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < 3; k++) {
+                    p[i][k] = pos[(off + i) * 3 + k];
+                }
+            }
+            double[] f = new double[n * 98];
+            System.arraycopy(x, off * 98, f, 0, n * 98);
+            out.add(new CrystalformerSample(lat, p, f, null));
+            off += n;
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}_{1}_{2}")
+    @CsvSource({"default,fixed,f64", "default,adaptive,f64", "small,fixed,f64", "small,adaptive,f64",
+            "default,fixed,f32", "default,adaptive,f32", "small,fixed,f32", "small,adaptive,f32"})
+    void modelCaseMatchesTheReference(String model, String box, String prec) throws Exception {
+        boolean f64 = prec.equals("f64");
+        NamedTensors in = Safetensors.read(dir().resolve("inputs.safetensors"));
+        NamedTensors weights = Safetensors.read(dir().resolve("weights/" + model + ".safetensors"));
+        NamedTensors expected = Safetensors.read(dir().resolve("cases/" + model + "_" + box + "_" + prec + ".safetensors"));
+        double mean = in.get("target_mean").toDoubleArray()[0];
+        double std = in.get("target_std").toDoubleArray()[0];
+        CrystalformerPlugin plugin = new CrystalformerPlugin();
+        ModelSetup setup = new ModelSetup(config(model, box), Normalisation.identity(List.of("synth")), List.of(),
+                f64 ? Precision.FLOAT64 : Precision.FLOAT32);
+        Backend backend = Backend.get();
+        Map<String, String> report = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        try (NDManager root = backend.newManager()) {
+            CrystalformerBlock block = (CrystalformerBlock) plugin.newBlock(setup);
+            plugin.initialize(block, root, setup);
+            Weights.load(plugin.namedParameters(block), weights, true);
+            try (NDManager sm = root.newSubManager();
+                 Batch batch = plugin.collate(samples(in), sm, setup)) {
+                CrystalformerTrace trace = new CrystalformerTrace();
+                try (GradientCollector gc = backend.engine().newGradientCollector()) {
+                    NDArray pred = block.run(new ParameterStore(sm, false), batch.inputs(), false, trace);
+                    gc.backward(pred.sum());
+                }
+                for (String name : expected.names()) {
+                    HostTensor want = expected.get(name);
+                    double[] got = actual(name, trace, block, mean, std);
+                    assertThat(got).as(name).isNotNull();
+                    double[] w = want.toDoubleArray();
+                    if (name.endsWith("psi_bar_first9")) {
+                        got = java.util.Arrays.copyOf(got, w.length);
+                    }
+                    assertThat(got).as(name + " size").hasSize(w.length);
+                    double maxRef = 0;
+                    double maxErr = 0;
+                    for (int i = 0; i < w.length; i++) {
+                        maxRef = Math.max(maxRef, Math.abs(w[i]));
+                        maxErr = Math.max(maxErr, Math.abs(w[i] - got[i]));
+                    }
+                    double tol = tolerance(name, want.dtype(), f64, maxRef);
+                    String line = String.format(Locale.ROOT, "%-55s max|ref| %.3g  max|err| %.3g  tol %.3g",
+                            name, maxRef, maxErr, tol);
+                    report.put(name, line);
+                    if (!(maxErr <= tol)) {
+                        failures.add(line);
+                    }
+                }
+            }
+        }
+        System.out.println("== crystalformer parity " + model + "_" + box + "_" + prec);
+        report.values().forEach(System.out::println);
+        assertThat(failures).as("tensors outside tolerance").isEmpty();
+    }
+
+    private static double[] actual(String name, CrystalformerTrace trace, CrystalformerBlock block, double mean,
+                                   double std) {
+        NDArray a;
+        if (name.startsWith("grad.")) {
+            Parameter p = block.namedParameters().get(name.substring(5));
+            a = p.getArray().getGradient();
+        } else if (name.endsWith(".grad_a") || name.endsWith(".grad_alpha")) {
+            a = trace.probeGradient(name);
+        } else if (name.equals("pred")) {
+            a = trace.get("pred_norm").mul(std).add(mean);
+        } else if (name.endsWith("psi_bar_first9")) {
+            a = trace.get(name.replace("_first9", ""));
+        } else {
+            a = trace.get(name);
+        }
+        return a == null ? null : a.toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+
+    /** Tolerances of the fixture README (float32) or float64 rounding (see the class comment). */
+    private static double tolerance(String name, DType dtype, boolean f64, double maxRef) {
+        if (name.endsWith("box_R")) {
+            return 0;
+        }
+        if (f64) {
+            return dtype == DType.F64 ? 1e-10 * Math.max(1, maxRef) : 3e-7 * Math.max(1e-3, maxRef);
+        }
+        String base = name.replaceAll("^layer\\d+\\.", "");
+        if (name.startsWith("grad") || base.startsWith("grad")) {
+            return 1e-4 * maxRef;
+        }
+        return switch (base) {
+            case "pred_norm" -> 2e-7;
+            case "pred" -> 2e-6;
+            case "a", "sigma", "x", "x_hat" -> 2e-6 * maxRef;
+            case "alpha" -> 1e-4;
+            case "psi_bar_first9" -> 1e-5;
+            default -> 1e-6; // h.k, pooled, sa_out, beta
+        };
+    }
+}
