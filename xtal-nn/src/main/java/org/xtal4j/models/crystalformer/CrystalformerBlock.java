@@ -279,7 +279,7 @@ public final class CrystalformerBlock extends AbstractBlock {
         NDArray gs = ps.getValue(gp, x.getDevice(), training);
         NDArray scale;
         NDArray shift;
-        if (gs.getDouble(0) == 0.0) {
+        if (gs.get(0).toType(DataType.FLOAT64, false).getDouble() == 0.0) {
             NDArray xd = x.stopGradient();
             NDArray mean = xd.mean();
             long m = xd.size();
