@@ -3,6 +3,8 @@ package org.xtal4j.models.crystalformer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
@@ -138,6 +140,146 @@ class CrystalformerParityTest {
         System.out.println("== crystalformer parity " + model + "_" + box + "_" + prec);
         report.values().forEach(System.out::println);
         assertThat(failures).as("tensors outside tolerance").isEmpty();
+    }
+
+    /** Lattices and positions of a kernel file (float32 values, exactly as doubles). */
+    private static CrystalformerGeometry geometry(CrystalformerConfig cfg, NamedTensors k) {
+        double[] pos = k.get("pos").toDoubleArray();
+        double[] tv = k.get("trans_vec").toDoubleArray();
+        long[] sizes = k.get("sizes").toLongArray();
+        List<double[][]> lats = new ArrayList<>();
+        List<double[][]> ps = new ArrayList<>();
+        int off = 0;
+        for (int c = 0; c < sizes.length; c++) {
+            double[][] lat = new double[3][3];
+            for (int r = 0; r < 9; r++) {
+                lat[r / 3][r % 3] = tv[c * 9 + r];
+            }
+            double[][] p = new double[(int) sizes[c]][3];
+            for (int i = 0; i < p.length; i++) {
+                for (int d = 0; d < 3; d++) {
+                    p[i][d] = pos[(off + i) * 3 + d];
+                }
+            }
+            lats.add(lat);
+            ps.add(p);
+            off += p.length;
+        }
+        return CrystalformerGeometry.of(cfg, lats, ps);
+    }
+
+    private static String compare(String name, double[] want, NDArray got, double tol, List<String> failures) {
+        double[] g = got.toType(DataType.FLOAT64, false).toDoubleArray();
+        assertThat(g).as(name).hasSize(want.length);
+        double maxRef = 0;
+        double maxErr = 0;
+        for (int i = 0; i < want.length; i++) {
+            maxRef = Math.max(maxRef, Math.abs(want[i]));
+            maxErr = Math.max(maxErr, Math.abs(want[i] - g[i]));
+        }
+        double t = tol * Math.max(1, maxRef);
+        String line = String.format(Locale.ROOT, "%-30s max|ref| %.3g  max|err| %.3g  tol %.3g", name, maxRef, maxErr, t);
+        if (!(maxErr <= t)) {
+            failures.add(line);
+        }
+        return line;
+    }
+
+    /** kernels/real_space: α, ψ̄, β, boxes, ∂L/∂a and ∂L/∂W^E for prescribed upstream gradients (float64). */
+    @ParameterizedTest
+    @CsvSource({"fixed", "adaptive"})
+    void realSpaceKernelMatchesTheReference(String box) throws Exception {
+        NamedTensors k = Safetensors.read(dir().resolve("kernels/real_space.safetensors"));
+        CrystalformerConfig cfg = config("default", box);
+        CrystalformerGeometry geo = geometry(cfg, k);
+        long[] sizes = k.get("sizes").toLongArray();
+        Backend backend = Backend.get();
+        List<String> failures = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        try (NDManager m = backend.newManager()) {
+            NDList arrays = geo.toNDList(m, DataType.FLOAT64);
+            NDArray a = k.get("a").toNDArray(m, DataType.FLOAT64);
+            NDArray we = k.get("W_E").toNDArray(m, DataType.FLOAT64);
+            NDArray ga = k.get("g_alpha").toNDArray(m, DataType.FLOAT64);
+            NDArray gb = k.get("g_beta").toNDArray(m, DataType.FLOAT64);
+            a.setRequiresGradient(true);
+            we.setRequiresGradient(true);
+            NDList alphas = new NDList();
+            NDList betas = new NDList();
+            NDList boxes = new NDList();
+            NDList psis = new NDList();
+            try (GradientCollector gc = backend.engine().newGradientCollector()) {
+                long off = 0;
+                for (int c = 0; c < sizes.length; c++) {
+                    long n = sizes[c];
+                    CrystalformerGeometry.Arrays g = CrystalformerGeometry.Arrays.read(arrays,
+                            c * geo.slotsPerCrystal(), 1);
+                    NDArray[] ab = PeriodicEncoding.realSpace(cfg, 0, a.get(off + ":" + (off + n)), g, we.get(0), 0,
+                            n, 8, boxes, psis);
+                    alphas.add(ab[0].reshape(n * n, 8));
+                    betas.add(ab[1].reshape(n * n, 8, 16));
+                    off += n;
+                }
+                NDArray alpha = NDArrays.concat(alphas, 0);
+                NDArray beta = NDArrays.concat(betas, 0);
+                NDArray loss = alpha.mul(ga).sum().add(beta.mul(gb).sum());
+                gc.backward(loss);
+                lines.add(compare(box + ".alpha", k.get(box + ".alpha").toDoubleArray(), alpha, 1e-12, failures));
+                lines.add(compare(box + ".beta", k.get(box + ".beta").toDoubleArray(), beta, 1e-12, failures));
+            }
+            lines.add(compare(box + ".psi_bar", k.get(box + ".psi_bar").toDoubleArray(), NDArrays.concat(psis, 0),
+                    1e-7, failures));
+            if (box.equals("adaptive")) {
+                lines.add(compare("adaptive.box_R", k.get("adaptive.box_R").toDoubleArray(), NDArrays.concat(boxes, 0),
+                        0, failures));
+            }
+            lines.add(compare(box + ".grad_a", k.get(box + ".grad_a").toDoubleArray(), a.getGradient(), 1e-12,
+                    failures));
+            // F32*: the float64 values rounded to float32 (relative 6e-8)
+            lines.add(compare(box + ".grad_W_E", k.get(box + ".grad_W_E").toDoubleArray(), we.getGradient(), 1e-7,
+                    failures));
+        }
+        System.out.println("== crystalformer kernel real_space " + box);
+        lines.forEach(System.out::println);
+        assertThat(failures).isEmpty();
+    }
+
+    /** kernels/reciprocal_space: α and ∂(Σ g·α)/∂a (the pure-PyTorch formula, with the 1.5 log(−4πa) term). */
+    @org.junit.jupiter.api.Test
+    void reciprocalSpaceKernelMatchesTheReference() throws Exception {
+        NamedTensors k = Safetensors.read(dir().resolve("kernels/reciprocal_space.safetensors"));
+        CrystalformerConfig cfg = CrystalformerConfig.builder().domain("reci").build();
+        CrystalformerGeometry geo = geometry(cfg, k);
+        long[] sizes = k.get("sizes").toLongArray();
+        Backend backend = Backend.get();
+        List<String> failures = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        try (NDManager m = backend.newManager()) {
+            NDList arrays = geo.toNDList(m, DataType.FLOAT64);
+            NDArray a = k.get("a").toNDArray(m, DataType.FLOAT64);
+            NDArray ga = k.get("g_alpha").toNDArray(m, DataType.FLOAT64);
+            a.setRequiresGradient(true);
+            NDList alphas = new NDList();
+            try (GradientCollector gc = backend.engine().newGradientCollector()) {
+                long off = 0;
+                for (int c = 0; c < sizes.length; c++) {
+                    long n = sizes[c];
+                    CrystalformerGeometry.Arrays g = CrystalformerGeometry.Arrays.read(arrays,
+                            c * geo.slotsPerCrystal(), 0);
+                    alphas.add(PeriodicEncoding.reciprocalSpace(a.get(off + ":" + (off + n)), g, n, 8)
+                            .reshape(n * n, 8));
+                    off += n;
+                }
+                NDArray alpha = NDArrays.concat(alphas, 0);
+                gc.backward(alpha.mul(ga).sum());
+                lines.add(compare("reci.alpha", k.get("alpha").toDoubleArray(), alpha, 1e-11, failures));
+            }
+            lines.add(compare("reci.grad_a_autograd", k.get("grad_a_autograd").toDoubleArray(), a.getGradient(),
+                    1e-11, failures));
+        }
+        System.out.println("== crystalformer kernel reciprocal_space");
+        lines.forEach(System.out::println);
+        assertThat(failures).isEmpty();
     }
 
     private static double[] actual(String name, CrystalformerTrace trace, CrystalformerBlock block, double mean,
