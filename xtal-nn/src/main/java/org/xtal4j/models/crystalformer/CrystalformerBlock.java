@@ -3,11 +3,13 @@ package org.xtal4j.models.crystalformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
@@ -108,6 +110,23 @@ public final class CrystalformerBlock extends AbstractBlock {
      * recorded (and zero "probe" leaves are added to a and α so that their gradients can be read).
      */
     public NDArray run(ParameterStore ps, NDList inputs, boolean training, CrystalformerTrace trace) {
+        // Intermediates of ops that start from a parameter would belong to the parameters' long-lived manager
+        // (djl-backend.md §4.2): a scope closes every intermediate; the autograd graph keeps what it needs.
+        NDScope scope = new NDScope();
+        try {
+            NDArray out = forwardPass(ps, inputs, training, trace);
+            NDScope.unregister(out);
+            if (trace != null) {
+                trace.values().values().forEach(NDScope::unregister);
+                trace.probes().forEach(NDScope::unregister);
+            }
+            return out;
+        } finally {
+            scope.close();
+        }
+    }
+
+    private NDArray forwardPass(ParameterStore ps, NDList inputs, boolean training, CrystalformerTrace trace) {
         NDArray x = inputs.get(0);
         long[] sizes = inputs.get(1).toLongArray();
         int b = sizes.length;
@@ -117,7 +136,7 @@ public final class CrystalformerBlock extends AbstractBlock {
             geo.add(CrystalformerGeometry.Arrays.read(inputs, 2 + c * slots,
                     CrystalformerGeometry.distinctRbfMaxima(cfg).length));
         }
-        NDArray h = x.matMul(p(ps, "input_embeddings.weight", x, training).transpose());
+        NDArray h = Linear.linear(x, p(ps, "input_embeddings.weight", x, training)).singletonOrThrow();
         record(trace, "h.0", h);
         for (int l = 0; l < cfg.numLayers(); l++) {
             NDArray sa = attention(ps, l, h, sizes, geo, training, trace);
@@ -151,7 +170,7 @@ public final class CrystalformerBlock extends AbstractBlock {
     }
 
     private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
-        return x.matMul(w.transpose()).add(bias);
+        return Linear.linear(x, w, bias).singletonOrThrow(); // x Wᵀ + b in one op, owned by x's manager
     }
 
     private static void record(CrystalformerTrace trace, String name, NDArray value) {

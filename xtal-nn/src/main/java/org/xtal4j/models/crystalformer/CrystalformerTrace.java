@@ -27,6 +27,10 @@ public final class CrystalformerTrace {
         return z;
     }
 
+    java.util.Collection<NDArray> probes() {
+        return probes.values();
+    }
+
     /** The recorded tensors, in recording order. */
     public Map<String, NDArray> values() {
         return values;
