@@ -10,6 +10,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -280,6 +282,61 @@ class CrystalformerParityTest {
         System.out.println("== crystalformer kernel reciprocal_space");
         lines.forEach(System.out::println);
         assertThat(failures).isEmpty();
+    }
+
+    /**
+     * Step 1 of the fixture's training trace (expected.json → training): the plugin's L1 loss on the normalised
+     * targets and the global gradient norm before clipping, float64, from the same weights.
+     */
+    @ParameterizedTest(name = "{0}_{1}")
+    @CsvSource({"default,fixed", "default,adaptive", "small,fixed", "small,adaptive"})
+    void trainingLossAndGradientNormOfStepOne(String model, String box) throws Exception {
+        JsonNode step = new ObjectMapper().readTree(dir().resolve("expected.json").toFile())
+                .get("training").get(model + "_" + box + "_f64").get("steps").get(0);
+        NamedTensors in = Safetensors.read(dir().resolve("inputs.safetensors"));
+        NamedTensors weights = Safetensors.read(dir().resolve("weights/" + model + ".safetensors"));
+        double mean = in.get("target_mean").toDoubleArray()[0];
+        double std = in.get("target_std").toDoubleArray()[0];
+        double[] y = in.get("targets").toDoubleArray();
+        List<CrystalformerSample> samples = new ArrayList<>();
+        List<CrystalformerSample> plain = samples(in);
+        for (int c = 0; c < plain.size(); c++) {
+            CrystalformerSample s = plain.get(c);
+            samples.add(new CrystalformerSample(s.lattice(), s.positions(), s.features(),
+                    new double[] {(y[c] - mean) / std}));
+        }
+        CrystalformerPlugin plugin = new CrystalformerPlugin();
+        ModelSetup setup = new ModelSetup(config(model, box), Normalisation.identity(List.of("synth")), List.of(),
+                Precision.FLOAT64);
+        Backend backend = Backend.get();
+        try (NDManager root = backend.newManager()) {
+            CrystalformerBlock block = (CrystalformerBlock) plugin.newBlock(setup);
+            plugin.initialize(block, root, setup);
+            Weights.load(plugin.namedParameters(block), weights, true);
+            double loss;
+            try (NDManager sm = root.newSubManager(); Batch batch = plugin.collate(samples, sm, setup);
+                 GradientCollector gc = backend.engine().newGradientCollector()) {
+                NDArray l = plugin.loss(plugin.forward(block, new ParameterStore(sm, false), batch, true, false, setup),
+                        batch, setup);
+                gc.backward(l);
+                loss = l.getDouble();
+            }
+            double sq = 0;
+            for (Parameter p : block.namedParameters().values()) {
+                if (p.requiresGradient()) {
+                    for (double g : p.getArray().getGradient().toDoubleArray()) {
+                        sq += g * g;
+                    }
+                }
+            }
+            double norm = Math.sqrt(sq);
+            System.out.printf(Locale.ROOT, "== crystalformer training step 1 %s_%s: loss %.12f (ref %.12f), grad norm %.12f"
+                    + " (ref %.12f)%n", model, box, loss, step.get("loss").asDouble(), norm,
+                    step.get("grad_norm_before_clip").asDouble());
+            assertThat(loss).isCloseTo(step.get("loss").asDouble(), org.assertj.core.api.Assertions.within(1e-9));
+            assertThat(norm).isCloseTo(step.get("grad_norm_before_clip").asDouble(),
+                    org.assertj.core.api.Assertions.within(1e-9));
+        }
     }
 
     private static double[] actual(String name, CrystalformerTrace trace, CrystalformerBlock block, double mean,
