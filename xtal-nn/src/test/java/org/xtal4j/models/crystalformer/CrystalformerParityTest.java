@@ -362,6 +362,37 @@ class CrystalformerParityTest {
         }
     }
 
+    /** xtal-core's LatticeTranslations.crystalformerHalfWidths gives the kernel fixture's boxes (max R = 4). */
+    @org.junit.jupiter.api.Test
+    void latticeTranslationsHalfWidthsAreTheKernelBoxes() throws Exception {
+        NamedTensors k = Safetensors.read(dir().resolve("kernels/real_space.safetensors"));
+        double[] a = k.get("a").toDoubleArray();
+        long[] want = k.get("adaptive.box_R").toLongArray();
+        double[] tv = k.get("trans_vec").toDoubleArray();
+        long[] sizes = k.get("sizes").toLongArray();
+        int atom = 0;
+        int checked = 0;
+        for (int c = 0; c < sizes.length; c++) {
+            double[][] lat = new double[3][3];
+            for (int r = 0; r < 9; r++) {
+                lat[r / 3][r % 3] = tv[c * 9 + r];
+            }
+            org.xtal4j.structure.Lattice lattice = org.xtal4j.structure.Lattice.fromMatrix(lat);
+            for (int i = 0; i < sizes[c]; i++, atom++) {
+                for (int h = 0; h < 8; h++) {
+                    double sigma = Math.sqrt(-0.5 / a[atom * 8 + h]);
+                    int[] r = org.xtal4j.geometry.LatticeTranslations.crystalformerHalfWidths(lattice, 3.5 * sigma);
+                    for (int d = 0; d < 3; d++) {
+                        assertThat((long) r[d]).as("atom %d head %d axis %d", atom, h, d)
+                                .isEqualTo(want[(atom * 8 + h) * 3 + d]);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isEqualTo(25 * 8 * 3);
+    }
+
     private static double[] actual(String name, CrystalformerTrace trace, CrystalformerBlock block, double mean,
                                    double std) {
         NDArray a;
