@@ -246,10 +246,15 @@ class CrystalformerInvarianceTest {
     }
 
     @Test
-    void multiheadAndRealReciDomainsRun() {
-        for (String domain : List.of("multihead", "real-reci", "reci")) {
-            CrystalformerConfig cfg = CrystalformerConfig.builder().numLayers(2).modelDim(16).headNum(2).ffDim(16)
-                    .embeddingDim(List.of(8)).valuePeDistReal(8).domain(domain).build();
+    void everyDomainAndVariantRuns() {
+        CrystalformerConfig.Builder base = CrystalformerConfig.builder().numLayers(2).modelDim(16).headNum(2).ffDim(16)
+                .embeddingDim(List.of(8)).valuePeDistReal(8);
+        List<CrystalformerConfig> configs = List.of(base.domain("multihead").build(), base.domain("real-reci").build(),
+                base.domain("reci").build(),
+                base.domain("real").valuePeDistReal(0).build(),                       // simplified model
+                base.valuePeDistReal(8).scaleReal(List.of(1.4, 1.1)).build(),         // per-layer r0 and r_max
+                base.box(CrystalformerConfig.BoxSemantics.FIXED).domain("multihead").build());
+        for (CrystalformerConfig cfg : configs) {
             ModelSetup su = new ModelSetup(cfg, Normalisation.identity(List.of("y", "z")), List.of(),
                     Precision.FLOAT64);
             try (NDManager m = root.newSubManager()) {
