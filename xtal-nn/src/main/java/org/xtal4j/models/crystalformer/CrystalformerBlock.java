@@ -205,12 +205,12 @@ public final class CrystalformerBlock extends AbstractBlock {
         if (hr > 0) {
             NDArray xr = hr == nh ? xh : xh.get(":, 0:" + hr);
             double r0 = cfg.r0(l);
-            aReal = cfg.positiveFunction().apply(xr, cfg.gaussLbReal()).mul(-1.0 / (2 * r0 * r0));
+            aReal = Scalars.mul(cfg.positiveFunction().apply(xr, cfg.gaussLbReal()), -1.0 / (2 * r0 * r0));
         }
         if (hr < nh) {
             NDArray xk = hr == 0 ? xh : xh.get(":, " + hr + ":");
             double rr = cfg.rReci(l);
-            aReci = cfg.positiveFunction().apply(xk, cfg.gaussLbReci()).mul(-rr * rr / 2);
+            aReci = Scalars.mul(cfg.positiveFunction().apply(xk, cfg.gaussLbReci()), -rr * rr / 2);
         }
         NDArray a = aReal == null ? aReci : aReci == null ? aReal : aReal.concat(aReci, 1);
         if (trace != null) {
@@ -268,7 +268,7 @@ public final class CrystalformerBlock extends AbstractBlock {
             NDArray qc = qh.get(rows).transpose(1, 0, 2);                  // (H, n, d)
             NDArray kc = kh.get(rows).transpose(1, 2, 0);                  // (H, d, n)
             NDArray vc = vh.get(rows).transpose(1, 0, 2);                  // (H, n, d)
-            NDArray s = qc.matMul(kc).div(Math.sqrt(d)).add(alpha.transpose(2, 0, 1));
+            NDArray s = Scalars.div(qc.matMul(kc), Math.sqrt(d)).add(alpha.transpose(2, 0, 1));
             NDArray pi = s.softmax(2);                                     // over keys j
             NDArray y = pi.matMul(vc).transpose(1, 0, 2);                  // (n, H, d)
             if (beta != null) {

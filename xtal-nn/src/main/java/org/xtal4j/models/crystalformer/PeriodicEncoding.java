@@ -70,7 +70,7 @@ final class PeriodicEncoding {
         long tk = k2.getShape().get(0);
         NDArray ex = a.reshape(n, hk, 1).mul(k2.reshape(1, 1, tk)).exp().transpose(0, 2, 1); // (n, Tk, Hk)
         NDArray sum = g.cosKr().matMul(ex);                                             // (n, n, Hk)
-        NDArray extra = a.mul(-4 * Math.PI).log().mul(1.5).sub(g.logV()).reshape(n, 1, hk);
-        return sum.maximum(1e-6).log().add(extra);
+        NDArray extra = Scalars.mul(Scalars.mul(a, -4 * Math.PI).log(), 1.5).sub(g.logV()).reshape(n, 1, hk);
+        return Scalars.maximum(sum, 1e-6).log().add(extra);
     }
 }

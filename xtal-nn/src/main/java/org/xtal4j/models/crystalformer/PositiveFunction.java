@@ -39,23 +39,23 @@ public record PositiveFunction(Kind kind, double beta) {
     /** ρ(x) with lower bound b, element-wise and differentiable. */
     public NDArray apply(NDArray x, double b) {
         return switch (kind) {
-            case ELU -> elu(x.mul(beta / (1 - b))).mul(1 - b).add(1.0);
-            case ABS -> x.abs().mul(1 - b).add(b);
+            case ELU -> Scalars.mul(elu(Scalars.mul(x, beta / (1 - b))), 1 - b).add(1.0);
+            case ABS -> Scalars.mul(x.abs(), 1 - b).add(b);
             case SOFTPLUS -> {
-                NDArray y = x.add(Math.log(Math.exp(beta * (1 - b)) - 1) / beta).mul(beta);
+                NDArray y = Scalars.mul(x.add(Math.log(Math.exp(beta * (1 - b)) - 1) / beta), beta);
                 // stable softplus: max(y,0) + log1p(exp(−|y|))
-                NDArray sp = y.maximum(0).add(y.abs().neg().exp().add(1.0).log());
-                yield sp.div(beta).add(b);
+                NDArray sp = Scalars.maximum(y, 0).add(y.abs().neg().exp().add(1.0).log());
+                yield Scalars.div(sp, beta).add(b);
             }
-            case EXP -> x.mul(beta / (1 - b)).exp().mul(1 - b).add(b);
-            case SIGMOID -> ai.djl.nn.Activation.sigmoid(x.mul(beta * (1 + b) / (1 - b)).add(Math.log(b)))
-                    .mul(1 / b - b).add(b);
+            case EXP -> Scalars.mul(Scalars.mul(x, beta / (1 - b)).exp(), 1 - b).add(b);
+            case SIGMOID -> Scalars.mul(ai.djl.nn.Activation.sigmoid(Scalars.mul(x, beta * (1 + b) / (1 - b))
+                    .add(Math.log(b))), 1 / b - b).add(b);
         };
     }
 
     /** ELU(z) = z (z > 0), e^z − 1 otherwise; exp of min(z, 0) so the unused branch cannot overflow. */
     static NDArray elu(NDArray z) {
-        NDArray neg = z.minimum(0).exp().sub(1.0);
+        NDArray neg = Scalars.minimum(z, 0).exp().sub(1.0);
         return NDArrays.where(z.gt(0), z, neg);
     }
 }
