@@ -1,0 +1,326 @@
+package org.xtal4j.models.crystalformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Crystalformer network (crystalformer.md §1–§10): occupancy-weighted one-hot embedding, L encoder
+ * blocks without LayerNorm (pseudo-finite periodic attention + feed-forward, residuals), mean pooling and
+ * the final MLP. Parameters carry the reference's state-dict names.
+ *
+ * <p>Inputs ({@link CrystalformerPlugin#collate}): x (N, 98), sizes (B) int64, then the per-crystal arrays
+ * of {@link CrystalformerGeometry#toNDList}. Output: normalised predictions (B, n_targets). Crystals are
+ * processed one after the other for the per-edge parts (no padding), as the reference's split-based code.
+ */
+public final class CrystalformerBlock extends AbstractBlock {
+
+    private final CrystalformerConfig cfg;
+    private final int nTargets;
+    private final Map<String, Parameter> named = new LinkedHashMap<>();
+
+    public CrystalformerBlock(CrystalformerConfig cfg, int nTargets) {
+        this.cfg = cfg;
+        this.nTargets = nTargets;
+        int dm = cfg.modelDim();
+        int h = cfg.headNum();
+        param("input_embeddings.weight", Parameter.Type.WEIGHT, true, dm, CrystalformerConfig.ATOM_FEATURES);
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            String p = "encoder.layers." + l + ".";
+            String a = p + "self_attn.";
+            param(a + "gauss_scale", Parameter.Type.OTHER, false, 2);
+            param(a + "atten_scale", Parameter.Type.OTHER, false, 1);
+            param(a + "q_proj_weight", Parameter.Type.WEIGHT, true, dm, dm);
+            param(a + "k_proj_weight", Parameter.Type.WEIGHT, true, dm, dm);
+            param(a + "v_proj_weight", Parameter.Type.WEIGHT, true, dm, dm);
+            param(a + "in_proj_bias", Parameter.Type.BIAS, true, 3L * dm);
+            param(a + "lattice_pos_weights", Parameter.Type.WEIGHT, true, dm);
+            if (cfg.hasValuePe(l)) {
+                param(a + "pe_dist_proj", Parameter.Type.WEIGHT, true, 1, h, cfg.headDim(), cfg.valuePeDistReal());
+            }
+            param(a + "out_proj.weight", Parameter.Type.WEIGHT, true, dm, dm);
+            param(a + "out_proj.bias", Parameter.Type.BIAS, true, dm);
+            param(p + "linear1.weight", Parameter.Type.WEIGHT, true, cfg.ffDim(), dm);
+            param(p + "linear1.bias", Parameter.Type.BIAS, true, cfg.ffDim());
+            param(p + "linear2.weight", Parameter.Type.WEIGHT, true, dm, cfg.ffDim());
+            param(p + "linear2.bias", Parameter.Type.BIAS, true, dm);
+        }
+        int in = dm;
+        List<Integer> hidden = cfg.embeddingDim();
+        for (int k = 0; k < hidden.size(); k++) {
+            param("mlp." + 3 * k + ".weight", Parameter.Type.WEIGHT, true, hidden.get(k), in);
+            param("mlp." + 3 * k + ".bias", Parameter.Type.BIAS, true, hidden.get(k));
+            in = hidden.get(k);
+        }
+        param("mlp." + 3 * hidden.size() + ".weight", Parameter.Type.WEIGHT, true, nTargets, in);
+        param("mlp." + 3 * hidden.size() + ".bias", Parameter.Type.BIAS, true, nTargets);
+    }
+
+    private void param(String name, Parameter.Type type, boolean trainable, long... shape) {
+        Parameter p = addParameter(Parameter.builder().setName(name).setType(type).optShape(new Shape(shape))
+                .optInitializer(new ConstantInitializer(0f)).optRequiresGrad(trainable).build());
+        named.put(name, p);
+    }
+
+    /** Parameters under the reference's state-dict names, in state-dict order. */
+    public Map<String, Parameter> namedParameters() {
+        return java.util.Collections.unmodifiableMap(named);
+    }
+
+    public CrystalformerConfig config() {
+        return cfg;
+    }
+
+    public int targetCount() {
+        return nTargets;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        return new NDList(run(ps, inputs, training, null));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long b = inputShapes.length > 1 ? inputShapes[1].get(0) : -1;
+        return new Shape[] {new Shape(b, nTargets)};
+    }
+
+    private NDArray p(ParameterStore ps, String name, NDArray like, boolean training) {
+        return ps.getValue(named.get(name), like.getDevice(), training);
+    }
+
+    /**
+     * The forward pass; with a {@link CrystalformerTrace} the intermediates of the parity fixtures are
+     * recorded (and zero "probe" leaves are added to a and α so that their gradients can be read).
+     */
+    public NDArray run(ParameterStore ps, NDList inputs, boolean training, CrystalformerTrace trace) {
+        // Intermediates of ops that start from a parameter would belong to the parameters' long-lived manager
+        // (djl-backend.md §4.2): a scope closes every intermediate; the autograd graph keeps what it needs.
+        NDScope scope = new NDScope();
+        try {
+            NDArray out = forwardPass(ps, inputs, training, trace);
+            NDScope.unregister(out);
+            if (trace != null) {
+                trace.values().values().forEach(NDScope::unregister);
+                trace.probes().forEach(NDScope::unregister);
+            }
+            return out;
+        } finally {
+            scope.close();
+        }
+    }
+
+    private NDArray forwardPass(ParameterStore ps, NDList inputs, boolean training, CrystalformerTrace trace) {
+        NDArray x = inputs.get(0);
+        long[] sizes = inputs.get(1).toLongArray();
+        int b = sizes.length;
+        int slots = CrystalformerGeometry.SLOTS_FIXED + CrystalformerGeometry.distinctRbfMaxima(cfg).length;
+        List<CrystalformerGeometry.Arrays> geo = new ArrayList<>();
+        for (int c = 0; c < b; c++) {
+            geo.add(CrystalformerGeometry.Arrays.read(inputs, 2 + c * slots,
+                    CrystalformerGeometry.distinctRbfMaxima(cfg).length));
+        }
+        NDArray h = Linear.linear(x, p(ps, "input_embeddings.weight", x, training)).singletonOrThrow();
+        record(trace, "h.0", h);
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            NDArray sa = attention(ps, l, h, sizes, geo, training, trace);
+            record(trace, "layer" + l + ".sa_out", sa);
+            h = h.add(sa);
+            String pre = "encoder.layers." + l + ".";
+            NDArray ff = linear(h, p(ps, pre + "linear1.weight", h, training), p(ps, pre + "linear1.bias", h, training));
+            ff = cfg.tActivation().equals("gelu") ? Activation.gelu(ff) : Activation.relu(ff);
+            ff = linear(ff, p(ps, pre + "linear2.weight", h, training), p(ps, pre + "linear2.bias", h, training));
+            h = h.add(ff);
+            record(trace, "h." + (l + 1), h);
+        }
+        // mean pooling per crystal
+        NDList pooled = new NDList();
+        long off = 0;
+        for (long n : sizes) {
+            pooled.add(h.get(off + ":" + (off + n)).mean(new int[] {0}));
+            off += n;
+        }
+        NDArray g = NDArrays.stack(pooled);
+        record(trace, "pooled", g);
+        List<Integer> hidden = cfg.embeddingDim();
+        for (int k = 0; k < hidden.size(); k++) {
+            g = Activation.relu(linear(g, p(ps, "mlp." + 3 * k + ".weight", g, training),
+                    p(ps, "mlp." + 3 * k + ".bias", g, training)));
+        }
+        int last = 3 * hidden.size();
+        NDArray out = linear(g, p(ps, "mlp." + last + ".weight", g, training), p(ps, "mlp." + last + ".bias", g, training));
+        record(trace, "pred_norm", out);
+        return out;
+    }
+
+    private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
+        return Linear.linear(x, w, bias).singletonOrThrow(); // x Wᵀ + b in one op, owned by x's manager
+    }
+
+    private static void record(CrystalformerTrace trace, String name, NDArray value) {
+        if (trace != null) {
+            trace.put(name, value);
+        }
+    }
+
+    /** The periodic multi-head self-attention of layer l (§6, §7), before the residual add. */
+    private NDArray attention(ParameterStore ps, int l, NDArray h, long[] sizes,
+                              List<CrystalformerGeometry.Arrays> geo, boolean training, CrystalformerTrace trace) {
+        String pre = "encoder.layers." + l + ".self_attn.";
+        int dm = cfg.modelDim();
+        int nh = cfg.headNum();
+        int d = cfg.headDim();
+        long n = h.getShape().get(0);
+        NDArray bias = p(ps, pre + "in_proj_bias", h, training);
+        NDArray q = linear(h, p(ps, pre + "q_proj_weight", h, training), bias.get("0:" + dm));
+        NDArray k = linear(h, p(ps, pre + "k_proj_weight", h, training), bias.get(dm + ":" + 2 * dm));
+        NDArray v = linear(h, p(ps, pre + "v_proj_weight", h, training), bias.get(2 * dm + ":" + 3 * dm));
+        NDArray w = p(ps, pre + "lattice_pos_weights", h, training);
+        NDArray xq = q.reshape(n, nh, d).mul(w.reshape(1, nh, d)).sum(new int[] {2}); // q·w, no 1/sqrt(d)
+        record(trace, "layer" + l + ".x", xq);
+        NDArray xh = xq;
+        if (cfg.normalizeGauss()) {
+            xh = normaliseGauss(ps, pre, xq, training);
+        }
+        record(trace, "layer" + l + ".x_hat", xh);
+        int hr = cfg.realHeads(l);
+        NDArray aReal = null;
+        NDArray aReci = null;
+        if (hr > 0) {
+            NDArray xr = hr == nh ? xh : xh.get(":, 0:" + hr);
+            double r0 = cfg.r0(l);
+            aReal = Scalars.mul(cfg.positiveFunction().apply(xr, cfg.gaussLbReal()), -1.0 / (2 * r0 * r0));
+        }
+        if (hr < nh) {
+            NDArray xk = hr == 0 ? xh : xh.get(":, " + hr + ":");
+            double rr = cfg.rReci(l);
+            aReci = Scalars.mul(cfg.positiveFunction().apply(xk, cfg.gaussLbReci()), -rr * rr / 2);
+        }
+        NDArray a = aReal == null ? aReci : aReci == null ? aReal : aReal.concat(aReci, 1);
+        if (trace != null) {
+            NDArray probe = trace.probe("layer" + l + ".grad_a", a);
+            a = a.add(probe);
+            aReal = hr == 0 ? null : hr == nh ? a : a.get(":, 0:" + hr);
+            aReci = hr == nh ? null : hr == 0 ? a : a.get(":, " + hr + ":");
+            trace.put("layer" + l + ".a", a);
+            NDArray sigma = hr == nh ? a.mul(-2).pow(-0.5) : hr == 0 ? a.mul(-2).sqrt()
+                    : aReal.mul(-2).pow(-0.5).concat(aReci.mul(-2).sqrt(), 1);
+            trace.put("layer" + l + ".sigma", sigma);
+        }
+        NDArray we = cfg.hasValuePe(l) && hr > 0 ? p(ps, pre + "pe_dist_proj", h, training).get(0) : null;
+        int rbf = cfg.hasValuePe(l) && hr > 0 ? CrystalformerGeometry.rbfIndex(cfg, l) : -1;
+        NDArray qh = q.reshape(n, nh, d);
+        NDArray kh = k.reshape(n, nh, d);
+        NDArray vh = v.reshape(n, nh, d);
+        NDList ys = new NDList();
+        NDList alphas = new NDList();
+        NDList betas = new NDList();
+        NDList psis = new NDList();
+        NDList boxes = new NDList();
+        long off = 0;
+        long eoff = 0;
+        NDArray alphaProbe = trace == null ? null
+                : trace.probe("layer" + l + ".grad_alpha", h.getManager().zeros(
+                new Shape(java.util.Arrays.stream(sizes).map(s -> s * s).sum(), nh), h.getDataType()));
+        for (int c = 0; c < sizes.length; c++) {
+            long nc = sizes[c];
+            String rows = off + ":" + (off + nc);
+            CrystalformerGeometry.Arrays g = geo.get(c);
+            NDList alphaParts = new NDList();
+            NDArray beta = null;
+            if (hr > 0) {
+                NDArray weh = we == null ? null : hr == nh ? we : we.get("0:" + hr); // (Hr, d, K)
+                NDArray[] ab = PeriodicEncoding.realSpace(cfg, l, aReal.get(rows), g, weh, rbf, nc, hr,
+                        trace == null ? null : boxes, trace == null ? null : psis);
+                alphaParts.add(ab[0]);
+                beta = ab[1];
+            }
+            if (hr < nh) {
+                alphaParts.add(PeriodicEncoding.reciprocalSpace(aReci.get(rows), g, nc, nh - hr));
+            }
+            NDArray alpha = alphaParts.size() == 1 ? alphaParts.get(0) : NDArrays.concat(alphaParts, 2); // (n, n, H)
+            if (alphaProbe != null) {
+                alpha = alpha.add(alphaProbe.get(eoff + ":" + (eoff + nc * nc)).reshape(nc, nc, nh));
+            }
+            alphas.add(alpha.reshape(nc * nc, nh));
+            if (beta != null && beta.getShape().get(2) < nh) { // multihead: no β for the reciprocal heads
+                beta = beta.concat(h.getManager().zeros(new Shape(nc, nc, nh - hr, d), h.getDataType()), 2);
+            }
+            if (beta != null) {
+                betas.add(beta.reshape(nc * nc, nh, d));
+            }
+            NDArray qc = qh.get(rows).transpose(1, 0, 2);                  // (H, n, d)
+            NDArray kc = kh.get(rows).transpose(1, 2, 0);                  // (H, d, n)
+            NDArray vc = vh.get(rows).transpose(1, 0, 2);                  // (H, n, d)
+            NDArray s = Scalars.div(qc.matMul(kc), Math.sqrt(d)).add(alpha.transpose(2, 0, 1));
+            NDArray pi = s.softmax(2);                                     // over keys j
+            NDArray y = pi.matMul(vc).transpose(1, 0, 2);                  // (n, H, d)
+            if (beta != null) {
+                y = y.add(pi.transpose(1, 2, 0).expandDims(3).mul(beta).sum(new int[] {1}));
+            }
+            ys.add(y.reshape(nc, dm));
+            off += nc;
+            eoff += nc * nc;
+        }
+        if (trace != null) {
+            trace.put("layer" + l + ".alpha", NDArrays.concat(alphas, 0));
+            if (!betas.isEmpty()) {
+                trace.put("layer" + l + ".beta", NDArrays.concat(betas, 0));
+            }
+            if (!psis.isEmpty()) {
+                trace.put("layer" + l + ".psi_bar", NDArrays.concat(psis, 0));
+            }
+            if (!boxes.isEmpty()) {
+                trace.put("layer" + l + ".box_R", NDArrays.concat(boxes, 0));
+            }
+        }
+        NDArray y = NDArrays.concat(ys, 0);
+        return linear(y, p(ps, pre + "out_proj.weight", h, training), p(ps, pre + "out_proj.bias", h, training));
+    }
+
+    /** gauss_scale = [scale, shift]; set from the batch statistics while scale is 0 (stored in training). */
+    private NDArray normaliseGauss(ParameterStore ps, String pre, NDArray x, boolean training) {
+        Parameter gp = named.get(pre + "gauss_scale");
+        NDArray gs = ps.getValue(gp, x.getDevice(), training);
+        NDArray scale;
+        NDArray shift;
+        if (gs.get(0).toType(DataType.FLOAT64, false).getDouble() == 0.0) {
+            NDArray xd = x.stopGradient();
+            NDArray mean = xd.mean();
+            long m = xd.size();
+            NDArray std = xd.sub(mean).square().sum().div(m - 1).sqrt(); // unbiased, as torch.std
+            scale = std.pow(-1);
+            shift = mean.neg();
+            if (training) {
+                try (NDArray v = NDArrays.stack(new NDList(scale, shift)).toType(gs.getDataType(), false)) {
+                    v.copyTo(gp.getArray());
+                }
+            }
+        } else {
+            scale = gs.get(0).stopGradient();
+            shift = gs.get(1).stopGradient();
+        }
+        return x.add(shift).mul(scale);
+    }
+
+    /** Data type of the parameters once initialised (for callers building inputs). */
+    public DataType dataType() {
+        return named.get("input_embeddings.weight").getArray().getDataType();
+    }
+}
