@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.xtal4j.nn.Scalars;
 
 /**
  * The Crystalformer network (crystalformer.md §1–§10): occupancy-weighted one-hot embedding, L encoder

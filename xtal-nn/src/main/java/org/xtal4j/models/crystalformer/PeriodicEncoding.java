@@ -3,6 +3,7 @@ package org.xtal4j.models.crystalformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import org.xtal4j.nn.Scalars;
 
 /**
  * The periodic encodings of one crystal from its {@link CrystalformerGeometry} arrays: real-space α and β

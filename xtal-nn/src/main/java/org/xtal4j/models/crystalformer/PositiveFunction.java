@@ -2,6 +2,7 @@ package org.xtal4j.models.crystalformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import org.xtal4j.nn.Scalars;
 
 /**
  * The map ρ(x̂) > b of the reference's {@code positive_func} (crystalformer.md §6.2), which turns the

@@ -32,6 +32,7 @@ import org.xtal4j.nn.model.ModelSetup;
 import org.xtal4j.nn.model.Normalisation;
 import org.xtal4j.nn.model.Weights;
 import org.xtal4j.testing.SharedData;
+import org.xtal4j.nn.ScalarsTest;
 
 /**
  * Number-for-number comparison with the reference (testdata/crystalformer-parity): every tensor of every

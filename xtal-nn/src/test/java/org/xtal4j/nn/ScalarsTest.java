@@ -1,4 +1,4 @@
-package org.xtal4j.models.crystalformer;
+package org.xtal4j.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,10 +9,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.xtal4j.nn.Backend;
 
 /** Scalars made by {@link Scalars} survive a garbage collection between forward and backward. */
-class ScalarsTest {
+public class ScalarsTest {
 
     static double gradientAfterGc(boolean viaScalars) {
         Backend backend = Backend.get();
@@ -29,7 +28,7 @@ class ScalarsTest {
     }
 
     /** Collects garbage and reuses small direct buffers, so that a freed scalar buffer gets overwritten. */
-    static void churnDirectMemory() {
+    public static void churnDirectMemory() {
         for (int r = 0; r < 5; r++) {
             System.gc();
             List<ByteBuffer> junk = new ArrayList<>();

@@ -1,4 +1,4 @@
-package org.xtal4j.models.crystalformer;
+package org.xtal4j.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
@@ -11,31 +11,31 @@ import ai.djl.ndarray.types.Shape;
  * silently became ~0 in one run out of several. A tensor that libtorch allocated itself is kept alive by
  * the graph, so every scalar the backward needs is made here.
  */
-final class Scalars {
+public final class Scalars {
 
     private Scalars() {
     }
 
     /** A 0-d tensor with value v in the dtype, device and manager of {@code like}, owned by libtorch. */
-    static NDArray of(NDArray like, double v) {
+    public static NDArray of(NDArray like, double v) {
         try (NDArray one = like.getManager().ones(new Shape(), like.getDataType())) {
             return one.mul(v); // the result is a fresh libtorch tensor; the temporary scalar is only read here
         }
     }
 
-    static NDArray mul(NDArray x, double v) {
+    public static NDArray mul(NDArray x, double v) {
         return x.mul(of(x, v));
     }
 
-    static NDArray div(NDArray x, double v) {
+    public static NDArray div(NDArray x, double v) {
         return x.div(of(x, v));
     }
 
-    static NDArray minimum(NDArray x, double v) {
+    public static NDArray minimum(NDArray x, double v) {
         return x.minimum(of(x, v));
     }
 
-    static NDArray maximum(NDArray x, double v) {
+    public static NDArray maximum(NDArray x, double v) {
         return x.maximum(of(x, v));
     }
 }
