@@ -149,8 +149,8 @@ class SiteNetPipelineParityTest {
                     worstRow = Math.max(worstRow, Math.abs(xi[i] - ri[i]));
                 }
             }
-            double radius = 0.5 * Math.min(shortestVector(ours.supercell().lattice()),
-                    shortestVector(Lattice.fromMatrix(matrix(sc.get("lattice"))))) - 1e-6;
+            double radius = 0.5 * Math.min(SiteNetSupercellTest.shortestVector(ours.supercell().lattice()),
+                    SiteNetSupercellTest.shortestVector(Lattice.fromMatrix(matrix(sc.get("lattice"))))) - 1e-6;
             List<double[]> a = new ArrayList<>();
             List<double[]> b = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -182,28 +182,6 @@ class SiteNetPipelineParityTest {
         assertThat(worstUnreducedFrac).isEqualTo(0.0);
         assertThat(worstRow).isLessThan(1e-12);
         assertThat(worstPooled).isLessThan(1e-9);
-    }
-
-    /** Length of the shortest non-zero translation of a lattice (LLL basis, combinations in [-2, 2]³). */
-    static double shortestVector(Lattice lattice) {
-        double[][] m = org.xtal4j.symmetry.LllReduction.reduce(lattice).lattice().matrix();
-        double best = Double.POSITIVE_INFINITY;
-        for (int u = -2; u <= 2; u++) {
-            for (int v = -2; v <= 2; v++) {
-                for (int w = -2; w <= 2; w++) {
-                    if (u == 0 && v == 0 && w == 0) {
-                        continue;
-                    }
-                    double sq = 0;
-                    for (int q = 0; q < 3; q++) {
-                        double t = u * m[0][q] + v * m[1][q] + w * m[2][q];
-                        sq += t * t;
-                    }
-                    best = Math.min(best, Math.sqrt(sq));
-                }
-            }
-        }
-        return best;
     }
 
     @Test
