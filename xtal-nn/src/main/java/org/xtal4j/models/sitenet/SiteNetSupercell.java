@@ -30,7 +30,14 @@ import org.xtal4j.symmetry.PrimitiveCellFinder;
  *
  * <p>Half-integer ties: for special metrics (fcc, hexagonal, bcc) entries of diag(m)·S are exact
  * half-integers; the reference's LAPACK RQ leaves rounding noise there that decides its rint, this
- * class's Gram–Schmidt leaves its own. Both roundings give valid supercells of the same k.
+ * class's Gram–Schmidt leaves its own. Both roundings give valid supercells of the same k (on the
+ * parity fixtures 4 of the 6 flagged entries round the other way: nacl 50, uo2 500, pyrope 50/100).
+ *
+ * <p>Primitive basis: the core finder reproduces pymatgen's site grouping and Niggli metric, but
+ * its Niggli basis can differ from pymatgen's by a lattice isometry (nacl, khos2, uo2, pyrope of
+ * the fixtures). S, m and M depend only on the metric, so M is unchanged; the supercell can still
+ * sit differently on the crystal when the isometry is not a symmetry of the crystal (pyrope), which
+ * changes long-range features but not any pair closer than half the shortest supercell vector.
  */
 public final class SiteNetSupercell {
 

@@ -210,6 +210,7 @@ class SiteNetPipelineParityTest {
                 assertThat(sc.multiples()).as(tag + " m").containsExactly(ints(ref.get("m")));
                 int[][] m = sc.matrix();
                 int[][] rm = intMatrix(ref.get("M"));
+                boolean tieRoundedOtherWay = false;
                 for (int i = 0; i < 3; i++) {
                     for (int j = 0; j < 3; j++) {
                         if (m[i][j] == rm[i][j]) {
@@ -224,13 +225,14 @@ class SiteNetPipelineParityTest {
                         assertThat(tie).as(tag + " M[" + i + "][" + j + "] differs and is not a flagged tie").isNotNull();
                         assertThat((double) m[i][j]).as(tag).isEqualTo(tie.get("other_rounding").asDouble());
                         otherRounding.add(tag + " M[" + i + "][" + j + "]");
+                        tieRoundedOtherWay = true;
                     }
                 }
                 assertThat(sc.imageCount()).as(tag + " k").isEqualTo(ref.get("k").asInt());
                 assertThat(sc.size()).as(tag + " N").isEqualTo(ref.get("N").asInt());
                 assertThat(sc.isOversize()).as(tag).isEqualTo(p1.size() > Integer.parseInt(nmax));
                 assertThat(sc.oversizeMessage().isPresent()).as(tag).isEqualTo(sc.isOversize());
-                if (otherRounding.isEmpty() || !otherRounding.get(otherRounding.size() - 1).startsWith(tag)) {
+                if (!tieRoundedOtherWay) {
                     assertThat(sc.images()).as(tag + " image order").isDeepEqualTo(intMatrix(ref.get("image_vectors")));
                 }
             }
