@@ -1,0 +1,126 @@
+package org.xtal4j.models.sitenet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.xtal4j.nn.Backend;
+import org.xtal4j.nn.io.HostTensor;
+import org.xtal4j.nn.io.NamedTensors;
+import org.xtal4j.nn.io.Safetensors;
+import org.xtal4j.testing.SharedData;
+
+/**
+ * The Site-Net forward pass against the reference's intermediates ({@code testdata/sitenet-parity},
+ * {@code model_weights.safetensors} with the batch tensors of {@code model_<batch>_f64}).
+ */
+@Tag("shared")
+class SiteNetForwardParityTest {
+
+    private static final Path DIR = SharedData.resolve("testdata/sitenet-parity");
+
+    /** Tensors whose padded columns (attention_mask) hold meaningless values. */
+    private static final List<String> PADDED = List.of("fwd.I0", "fwd.block1.logits", "fwd.block2.logits",
+            "fwd.block1.F", "fwd.block2.F", "fwd.block1.interaction_features", "fwd.block2.interaction_features");
+
+    @Test
+    void tinyBatchFloat64MatchesEveryIntermediate() throws Exception {
+        double worst = compare("tiny", "model_tiny_f64.safetensors", DataType.FLOAT64, 0, 1e-10);
+        System.out.printf("Site-Net forward, tiny f64: worst |diff| / max|ref| = %.3g%n", worst);
+    }
+
+    @Test
+    void mainBatchFloat64MatchesTheStoredIntermediates() throws Exception {
+        double worst = compare("main", "model_main_f64.safetensors", DataType.FLOAT64, 0, 1e-10);
+        System.out.printf("Site-Net forward, main f64: worst |diff| / max|ref| = %.3g%n", worst);
+    }
+
+    @Test
+    void tinyBatchFloat32MatchesTheFloat32Reference() throws Exception {
+        double worst = compare("tiny", "model_tiny_f32.safetensors", DataType.FLOAT32, 0, 1e-5);
+        System.out.printf("Site-Net forward, tiny f32: worst |diff| / max(1, max|ref|) = %.3g%n", worst);
+    }
+
+    @Test
+    void cutoffVariantMatches() throws Exception {
+        double tiny = compare("tiny", "model_cutoff5_f64.safetensors", DataType.FLOAT64, 5.0, 1e-10);
+        double main = compare("main", "model_cutoff5_f64.safetensors", DataType.FLOAT64, 5.0, 1e-10);
+        System.out.printf("Site-Net forward, 5 Å cut-off f64: worst |diff| / max|ref| = %.3g (tiny), %.3g (main)%n",
+                tiny, main);
+    }
+
+    /** Runs the batch and compares every tensor the expectation file holds; returns the worst scaled error. */
+    private static double compare(String batch, String expectedFile, DataType type, double cutoff, double tol)
+            throws Exception {
+        NamedTensors weights = Safetensors.read(DIR.resolve("model_weights.safetensors"));
+        NamedTensors inputs = Safetensors.read(DIR.resolve("model_" + batch + "_f64.safetensors"));
+        NamedTensors expected = Safetensors.read(DIR.resolve(expectedFile));
+        String prefix = expectedFile.startsWith("model_cutoff5") ? batch + "." : "";
+        double worst = 0;
+        List<String> failures = new ArrayList<>();
+        try (NDManager m = Backend.get().newManager()) {
+            Map<String, NDArray> p = new HashMap<>();
+            for (String name : weights.names()) {
+                p.put(name, weights.get(name).toNDArray(m, type));
+            }
+            NDArray mask = inputs.get("batch.attention_mask").toNDArray(m);
+            long[] csr = inputs.get("batch.csr").toLongArray();
+            Map<String, NDArray> out = SiteNetForward.forward(p,
+                    inputs.get("batch.atomic_id").toNDArray(m),
+                    inputs.get("batch.site_feature_tensor").toNDArray(m, type),
+                    inputs.get("batch.oxidation_state").toNDArray(m, type),
+                    inputs.get("batch.interaction_feature_tensor").toNDArray(m, type),
+                    inputs.get("batch.attention_i").toNDArray(m),
+                    inputs.get("batch.attention_j").toNDArray(m),
+                    mask, inputs.get("batch.coo").toNDArray(m), csr.length - 1, cutoff);
+            NDArray loss = SiteNetForward.loss(out.get("out.prediction"),
+                    inputs.get("batch.target").toNDArray(m, type)).reshape(1);
+            out.put("out.loss", loss);
+            boolean[] padded = mask.toBooleanArray();
+            int checked = 0;
+            for (String name : expected.names()) {
+                if (!name.startsWith(prefix)) {
+                    continue;
+                }
+                String key = name.substring(prefix.length());
+                if (!key.startsWith("fwd.") && !key.startsWith("out.") && !key.equals("x.input")) {
+                    continue;
+                }
+                NDArray got = out.get(key);
+                assertThat(got).as(key).isNotNull();
+                HostTensor want = expected.get(name);
+                assertThat(got.getShape().getShape()).as(key).containsExactly(want.shape());
+                double[] g = got.toType(DataType.FLOAT64, false).toDoubleArray();
+                double[] r = want.toDoubleArray();
+                boolean maskIt = PADDED.contains(key);
+                int inner = maskIt ? r.length / padded.length : 1;
+                double max = 0;
+                double err = 0;
+                for (int i = 0; i < r.length; i++) {
+                    if (maskIt && padded[i / inner]) {
+                        continue;
+                    }
+                    max = Math.max(max, Math.abs(r[i]));
+                    err = Math.max(err, Math.abs(g[i] - r[i]));
+                }
+                double scaled = err / (type == DataType.FLOAT32 ? Math.max(1, max) : Math.max(max, 1e-300));
+                worst = Math.max(worst, scaled);
+                if (scaled > tol) {
+                    failures.add(String.format("%s: %.3g (max |ref| %.3g)", key, scaled, max));
+                }
+                checked++;
+            }
+            assertThat(checked).isGreaterThan(3);
+        }
+        assertThat(failures).isEmpty();
+        return worst;
+    }
+}
