@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.index.NDIndex;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +19,7 @@ import org.xtal4j.nn.Backend;
 import org.xtal4j.nn.io.HostTensor;
 import org.xtal4j.nn.io.NamedTensors;
 import org.xtal4j.nn.io.Safetensors;
+import org.xtal4j.structure.Structure;
 import org.xtal4j.testing.SharedData;
 
 /**
@@ -55,6 +59,95 @@ class SiteNetForwardParityTest {
         double main = compare("main", "model_cutoff5_f64.safetensors", DataType.FLOAT64, 5.0, 1e-10);
         System.out.printf("Site-Net forward, 5 Å cut-off f64: worst |diff| / max|ref| = %.3g (tiny), %.3g (main)%n",
                 tiny, main);
+    }
+
+    /** Features of the fixture crystals for one N_max, from the stored primitive cells and M. */
+    static List<SiteNetFeatures> pipelineFeatures(String nmax) throws Exception {
+        JsonNode pipeline = new ObjectMapper().readTree(DIR.resolve("pipeline.json").toFile());
+        List<SiteNetFeatures> out = new ArrayList<>();
+        for (JsonNode c : pipeline.get("crystals")) {
+            JsonNode prim = c.get("primitive");
+            Structure p1 = SiteNetPipelineParityTest.structure(prim);
+            double[] ox = new double[p1.size()];
+            if (!prim.get("oxidation_states").isNull()) {
+                for (int i = 0; i < ox.length; i++) {
+                    ox[i] = prim.get("oxidation_states").get(i).asDouble();
+                }
+            }
+            int[][] m = SiteNetPipelineParityTest.intMatrix(c.get("supercells").get(nmax).get("M"));
+            out.add(SiteNetFeatures.of(SiteNetSupercell.fromPrimitive(p1, m, Integer.parseInt(nmax)), ox));
+        }
+        return out;
+    }
+
+    @Test
+    void collatedPipelineFeaturesAreTheReferenceBatch() throws Exception {
+        SiteNetBatch b = SiteNetBatch.of(pipelineFeatures("100"));
+        NamedTensors ref = Safetensors.read(DIR.resolve("model_main_f64.safetensors"));
+        assertThat(b.rows()).isEqualTo(211);
+        assertThat(b.width()).isEqualTo(96);
+        assertThat(b.atomicId().toLongArray()).containsExactly(ref.get("batch.atomic_id").toLongArray());
+        assertThat(b.attentionI().toLongArray()).containsExactly(ref.get("batch.attention_i").toLongArray());
+        assertThat(b.attentionJ().toLongArray()).containsExactly(ref.get("batch.attention_j").toLongArray());
+        assertThat(b.coo().toLongArray()).containsExactly(ref.get("batch.coo").toLongArray());
+        assertThat(b.csr()).containsExactly(ref.get("batch.csr").toLongArray());
+        assertThat(b.attentionMask().data()).isEqualTo(ref.get("batch.attention_mask").data());
+        assertThat(b.magpie().toDoubleArray()).containsExactly(ref.get("batch.site_feature_tensor").toDoubleArray());
+        assertThat(b.oxidationState().toDoubleArray()).containsExactly(ref.get("batch.oxidation_state").toDoubleArray());
+        double[] got = b.interaction().toDoubleArray();
+        double[] want = ref.get("batch.interaction_feature_tensor").toDoubleArray();
+        double worst = 0;
+        for (int i = 0; i < got.length; i++) {
+            worst = Math.max(worst, Math.abs(got[i] - want[i]));
+        }
+        System.out.printf("Site-Net batch (main, N_max 100) from the Java pipeline: worst interaction diff %.3g%n", worst);
+        assertThat(worst).isLessThan(1e-12);
+    }
+
+    @Test
+    void paperBatchFromTheJavaPipelineGivesTheReferencePredictions() throws Exception {
+        SiteNetBatch b = SiteNetBatch.of(pipelineFeatures("500"));
+        NamedTensors weights = Safetensors.read(DIR.resolve("model_weights.safetensors"));
+        NamedTensors expected = Safetensors.read(DIR.resolve("model_paper_f64.safetensors"));
+        NamedTensors main = Safetensors.read(DIR.resolve("model_main_f64.safetensors"));
+        assertThat(b.width()).isEqualTo(500);
+        List<String> failures = new ArrayList<>();
+        double worst = 0;
+        try (NDManager m = Backend.get().newManager()) {
+            Map<String, NDArray> p = new HashMap<>();
+            for (String name : weights.names()) {
+                p.put(name, weights.get(name).toNDArray(m, DataType.FLOAT64));
+            }
+            Map<String, NDArray> out = SiteNetForward.forward(p, b.atomicId().toNDArray(m), b.magpie().toNDArray(m),
+                    b.oxidationState().toNDArray(m), b.interaction().toNDArray(m), b.attentionI().toNDArray(m),
+                    b.attentionJ().toNDArray(m), b.attentionMask().toNDArray(m), b.coo().toNDArray(m), b.crystals(), 0);
+            out.put("out.loss", SiteNetForward.loss(out.get("out.prediction"),
+                    main.get("batch.target").toNDArray(m)).reshape(1));
+            for (int blk = 1; blk <= 2; blk++) {
+                out.put("fwd.block" + blk + ".attention_srtio3_rows",
+                        out.get("fwd.block" + blk + ".attention").get(new NDIndex("2:7")));
+            }
+            for (String name : expected.names()) {
+                if (!name.startsWith("fwd.") && !name.startsWith("out.")) {
+                    continue;
+                }
+                double[] g = out.get(name).toDoubleArray();
+                double[] r = expected.get(name).toDoubleArray();
+                assertThat(g.length).as(name).isEqualTo(r.length);
+                double max = 0;
+                double err = 0;
+                for (int i = 0; i < r.length; i++) {
+                    max = Math.max(max, Math.abs(r[i]));
+                    err = Math.max(err, Math.abs(g[i] - r[i]));
+                }
+                worst = Math.max(worst, err / max);
+                if (err > 1e-10 * max) {
+                    failures.add(name + ": " + err / max);
+                }
+            }
+        }
+        System.out.printf("Site-Net paper batch (N_max 500) from the Java pipeline: worst |diff| / max|ref| %.3g%n", worst);
+        assertThat(failures).isEmpty();
     }
 
     /** Runs the batch and compares every tensor the expectation file holds; returns the worst scaled error. */
