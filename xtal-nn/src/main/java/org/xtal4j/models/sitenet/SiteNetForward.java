@@ -18,7 +18,8 @@ import org.xtal4j.nn.NnOps;
  *
  * <p>The embedding's max_norm=1 renormalisation is applied to the looked-up rows
  * ({@code w/(‖w‖+1e-7)} where ‖w‖ &gt; 1) and returned as {@code embedding.rows}; the reference also
- * writes them back into the parameter, which is the caller's business.
+ * writes them back into the parameter, which is the caller's business (the gradient reaches those
+ * rows unscaled, as in PyTorch). {@code out.prediction} is TReLU with a straight-through gradient.
  */
 public final class SiteNetForward {
 
@@ -61,7 +62,9 @@ public final class SiteNetForward {
         NDArray rows = w.apply("Elemental_Embeddings.weight").get(new NDIndex("{}", atomicId));
         NDArray norm = rows.norm(new int[] {1}, true);
         NDArray scale = NDArrays.where(norm.gt(1), norm.onesLike().div(norm.add(1e-7)), norm.onesLike());
-        NDArray emb = rows.mul(scale);
+        // torch renormalises the weight in place under no_grad, then looks up: the gradient reaches
+        // the (renormalised) rows unscaled
+        NDArray emb = rows.add(rows.mul(scale).sub(rows).stopGradient());
         out.put("embedding.rows", emb);
         NDArray x = NDArrays.concat(new ai.djl.ndarray.NDList(emb, magpie, oxidation), 1);
         out.put("x.input", x);
@@ -124,7 +127,8 @@ public final class SiteNetForward {
         }
         NDArray raw = linear(g, w.apply("decoder.weight"), w.apply("decoder.bias")).reshape(crystals);
         out.put("out.prediction_raw", raw);
-        out.put("out.prediction", raw.maximum(0));
+        // TReLU: forward max(ŷ, 0), backward identity (straight-through); raw + (0 − raw) is exactly 0
+        out.put("out.prediction", raw.add(raw.maximum(0).sub(raw).stopGradient()));
         // long-range coefficients: max over a crystal's rows and columns of d·attention, per block and head
         long[] cooHost = coo.toLongArray();
         NDArray[] lr = new NDArray[BLOCKS];
