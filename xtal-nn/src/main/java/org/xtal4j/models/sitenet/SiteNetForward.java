@@ -160,8 +160,8 @@ public final class SiteNetForward {
 
     /**
      * x·tanh(softplus(x)) with softplus(x) = max(x, 0) + ln(1 + e^(−|x|)). Not DJL's
-     * {@code Activation.mish}: with DJL 0.32 / PyTorch 2.5.1 it returned −0.4075 for x = −0.8828
-     * (exact: −0.2939) on a [211, 90] float64 array while agreeing on a [9, 90] one.
+     * {@code Activation.mish}: with DJL 0.32 / PyTorch 2.5.1 (CPU) it returns −0.4075 for
+     * x = −0.8828 (exact: −0.2939), in float32 and float64 and for any array size.
      */
     static NDArray mish(NDArray x) {
         NDArray softplus = x.maximum(0).add(x.abs().neg().exp().add(1).log());
