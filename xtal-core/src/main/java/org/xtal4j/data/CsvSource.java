@@ -9,8 +9,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.xtal4j.io.StructureFormat;
@@ -26,7 +24,6 @@ final class CsvSource implements RecordSource {
 
     static final int SAMPLE_ROWS = 100;
 
-    private static final CSVFormat CSV = CSVFormat.DEFAULT.builder().build();
 
     private final Path file;
     private final String name;
@@ -43,7 +40,7 @@ final class CsvSource implements RecordSource {
         this.file = file;
         this.name = file.toString();
         List<List<String>> sample = new ArrayList<>();
-        try (BufferedReader r = Compression.reader(file); CSVParser p = CSV.parse(r)) {
+        try (BufferedReader r = Compression.reader(file); CSVParser p = CsvRows.FORMAT.parse(r)) {
             Iterator<CSVRecord> it = p.iterator();
             if (!it.hasNext()) {
                 throw new DatasetException(name + ": empty file, expected a header row");
@@ -189,55 +186,7 @@ final class CsvSource implements RecordSource {
 
     @Override
     public CloseableIterator<PendingRecord> open() {
-        BufferedReader reader;
-        CSVParser parser;
-        try {
-            reader = Compression.reader(file);
-            parser = CSV.parse(reader);
-        } catch (IOException e) {
-            throw new DatasetException(name + ": cannot read: " + e.getMessage(), e);
-        }
-        Iterator<CSVRecord> rows = parser.iterator();
-        return new CloseableIterator<>() {
-            private int row; // data rows after the header, 1-based
-            private boolean headerSkipped;
-
-            @Override
-            public boolean hasNext() {
-                try {
-                    if (!headerSkipped) {
-                        headerSkipped = true;
-                        if (rows.hasNext()) {
-                            rows.next();
-                        }
-                    }
-                    return rows.hasNext();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    close();
-                    Throwable c = e.getCause() != null ? e.getCause() : e;
-                    throw new DatasetException(name + ": not valid CSV after data row " + row + ": "
-                            + c.getMessage(), e);
-                }
-            }
-
-            @Override
-            public PendingRecord next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return pending(++row, rows.next());
-            }
-
-            @Override
-            public void close() {
-                try {
-                    parser.close();
-                    reader.close();
-                } catch (IOException e) {
-                    // nothing was written; a failed close of a reader loses nothing
-                }
-            }
-        };
+        return CsvRows.open(file, name, true, this::pending);
     }
 
     private PendingRecord pending(int row, CSVRecord rec) {

@@ -11,8 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.xtal4j.io.StructureFormat;
@@ -32,7 +30,6 @@ final class IdPropSource implements RecordSource {
     static final List<String> EXTENSIONS = List.of(".cif", ".vasp", ".poscar", ".json", ".xyz", ".extxyz",
             ".cif.gz", ".cif.xz", ".vasp.gz", ".vasp.xz", ".json.gz", ".json.xz");
 
-    private static final CSVFormat CSV = CSVFormat.DEFAULT.builder().build();
 
     private final Path idProp;
     private final Path dir;
@@ -48,7 +45,7 @@ final class IdPropSource implements RecordSource {
         this.dir = options.structureDir().orElse(parent);
         this.format = options.structureFormat().map(f -> Parsing.format(f, name)).orElse(null);
         List<String> first;
-        try (BufferedReader r = Compression.reader(idProp); CSVParser p = CSV.parse(r)) {
+        try (BufferedReader r = Compression.reader(idProp); CSVParser p = CsvRows.FORMAT.parse(r)) {
             Iterator<CSVRecord> it = p.iterator();
             first = it.hasNext() ? it.next().toList() : List.of();
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
@@ -100,53 +97,7 @@ final class IdPropSource implements RecordSource {
 
     @Override
     public CloseableIterator<PendingRecord> open() {
-        BufferedReader reader;
-        CSVParser parser;
-        try {
-            reader = Compression.reader(idProp);
-            parser = CSV.parse(reader);
-        } catch (IOException e) {
-            throw new DatasetException(name + ": cannot read: " + e.getMessage(), e);
-        }
-        Iterator<CSVRecord> rows = parser.iterator();
-        return new CloseableIterator<>() {
-            private int row;
-            private boolean started;
-
-            @Override
-            public boolean hasNext() {
-                try {
-                    if (!started) {
-                        started = true;
-                        if (headerLine && rows.hasNext()) {
-                            rows.next();
-                        }
-                    }
-                    return rows.hasNext();
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    close();
-                    throw new DatasetException(name + ": CSV syntax error after row " + row + ": " + e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public PendingRecord next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return pending(++row, rows.next());
-            }
-
-            @Override
-            public void close() {
-                try {
-                    parser.close();
-                    reader.close();
-                } catch (IOException e) {
-                    // reading only
-                }
-            }
-        };
+        return CsvRows.open(idProp, name, headerLine, this::pending);
     }
 
     private PendingRecord pending(int row, CSVRecord rec) {

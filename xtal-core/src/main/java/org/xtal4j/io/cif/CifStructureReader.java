@@ -163,7 +163,7 @@ final class CifStructureReader {
             if (v != null) {
                 Optional<SpaceGroupSetting> s = table.byHall(v.text());
                 if (s.isPresent()) {
-                    return fromSetting(v, "Hall symbol '" + v.text() + "'", s.get());
+                    return s.get().operations(); // a Hall symbol names one setting exactly
                 }
                 tried.add("Hall symbol '" + v.text() + "'");
             }
@@ -173,7 +173,8 @@ final class CifStructureReader {
             if (v != null) {
                 Optional<SpaceGroupSetting> s = table.byHermannMauguin(v.text(), rhombohedralCell);
                 if (s.isPresent()) {
-                    return fromSetting(v, "H-M symbol '" + v.text() + "'", s.get());
+                    boolean choiceImplied = s.get().choice().matches("[12HR]") && !v.text().contains(":");
+                    return fromSetting(v, "H-M symbol '" + v.text() + "'", s.get(), choiceImplied);
                 }
                 tried.add("H-M symbol '" + v.text() + "'");
             }
@@ -185,7 +186,9 @@ final class CifStructureReader {
                 if (d != null && d == Math.rint(d) && d >= 1 && d <= 230) {
                     Optional<SpaceGroupSetting> s = table.byNumber(d.intValue(), rhombohedralCell);
                     if (s.isPresent()) {
-                        return fromSetting(v, "space-group number " + d.intValue() + " (standard setting)", s.get());
+                        int number = d.intValue();
+                        boolean several = table.settings().stream().filter(x -> x.number() == number).count() > 1;
+                        return fromSetting(v, "space-group number " + number + " (standard setting)", s.get(), several);
                     }
                 }
                 tried.add("space-group number '" + v.text() + "'");
@@ -199,9 +202,12 @@ final class CifStructureReader {
         return List.of(SymmetryOperation.IDENTITY);
     }
 
-    private List<SymmetryOperation> fromSetting(CifValue v, String what, SpaceGroupSetting s) {
-        warnings.accept(source + ":" + v.line() + ": no symmetry-operation loop; using the " + s.operations().size()
-                + " operations of " + what + " = " + s.describe());
+    /** The setting's operations; warns only when the file left a choice of setting (origin, axes) to us. */
+    private List<SymmetryOperation> fromSetting(CifValue v, String what, SpaceGroupSetting s, boolean settingChosenByUs) {
+        if (settingChosenByUs) {
+            warnings.accept(source + ":" + v.line() + ": no symmetry-operation loop and no setting given; using the "
+                    + s.operations().size() + " operations of " + what + " = " + s.describe());
+        }
         return s.operations();
     }
 
