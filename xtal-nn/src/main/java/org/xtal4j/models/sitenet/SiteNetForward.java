@@ -1,0 +1,184 @@
+package org.xtal4j.models.sitenet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.index.NDIndex;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.xtal4j.nn.NnOps;
+
+/**
+ * Site-Net's forward pass (spec {@code sitenet.md} §2–3, paper hyper-parameters) as a pure function of
+ * the reference's {@code state_dict} tensors and one collated batch, returning every intermediate
+ * under the names of the parity fixtures ({@code fwd.S0}, {@code fwd.block1.attention}, …,
+ * {@code out.prediction}). It is the numerical core a DJL block will wrap; it works in whatever
+ * floating type the given arrays have and creates its results on the managers of its inputs, so
+ * callers should run it inside an {@code NDScope} or a step-scoped manager.
+ *
+ * <p>The embedding's max_norm=1 renormalisation is applied to the looked-up rows
+ * ({@code w/(‖w‖+1e-7)} where ‖w‖ &gt; 1) and returned as {@code embedding.rows}; the reference also
+ * writes them back into the parameter, which is the caller's business (the gradient reaches those
+ * rows unscaled, as in PyTorch). {@code out.prediction} is TReLU with a straight-through gradient.
+ */
+public final class SiteNetForward {
+
+    /** Attention blocks of PaperParams. */
+    public static final int BLOCKS = 2;
+    /** Heads of PaperParams. */
+    public static final int HEADS = 3;
+    private static final double LAYER_NORM_EPS = 1e-5;
+
+    private SiteNetForward() {
+    }
+
+    /**
+     * The forward pass of one batch.
+     *
+     * @param p reference parameter name → array
+     * @param atomicId [Σn] int64 tokens (Z)
+     * @param magpie [Σn, 8] raw Magpie features
+     * @param oxidation [Σn, 1]
+     * @param interaction [Σn, W, 2] raw interaction features, zero-padded along j
+     * @param attentionI [Σn, W] int64
+     * @param attentionJ [Σn, W] int64
+     * @param mask [Σn, W] boolean, true = padding
+     * @param coo [Σn] int64 crystal of each row
+     * @param crystals B
+     * @param distanceCutoff Å; pairs with a raw distance above it are masked (≤ 0: off)
+     */
+    public static Map<String, NDArray> forward(Map<String, NDArray> p, NDArray atomicId, NDArray magpie,
+            NDArray oxidation, NDArray interaction, NDArray attentionI, NDArray attentionJ, NDArray mask, NDArray coo,
+            int crystals, double distanceCutoff) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        Function<String, NDArray> w = name -> {
+            NDArray a = p.get(name);
+            if (a == null) {
+                throw new IllegalArgumentException("missing parameter " + name);
+            }
+            return a;
+        };
+        // embedding lookup with max_norm = 1
+        NDArray rows = w.apply("Elemental_Embeddings.weight").get(new NDIndex("{}", atomicId));
+        NDArray norm = rows.norm(new int[] {1}, true);
+        NDArray scale = NDArrays.where(norm.gt(1), norm.onesLike().div(norm.add(1e-7)), norm.onesLike());
+        // torch renormalises the weight in place under no_grad, then looks up: the gradient reaches
+        // the (renormalised) rows unscaled
+        NDArray emb = rows.add(rows.mul(scale).sub(rows).stopGradient());
+        out.put("embedding.rows", emb);
+        NDArray x = NDArrays.concat(new ai.djl.ndarray.NDList(emb, magpie, oxidation), 1);
+        out.put("x.input", x);
+
+        NDArray s = dense(x, w, "encoder.site_featurization", "encoder.site_featurization_norm.Norm");
+        NDArray inter = dense(interaction, w, "encoder.interaction_featurization",
+                "encoder.interaction_featurization_norm.Norm");
+        out.put("fwd.S0", s);
+        out.put("fwd.I0", inter);
+
+        long rowsN = attentionI.getShape().get(0);
+        long width = attentionI.getShape().get(1);
+        NDArray pad = mask.expandDims(2);
+        if (distanceCutoff > 0) {
+            NDArray far = interaction.get(new NDIndex(":, :, 0")).gt(distanceCutoff);
+            pad = pad.logicalOr(far.expandDims(2));
+        }
+        NDArray distance = interaction.get(new NDIndex(":, :, 0"));
+        NDArray[] siteOut = new NDArray[BLOCKS];
+        NDArray[] attention = new NDArray[BLOCKS];
+        for (int b = 0; b < BLOCKS; b++) {
+            String pre = "encoder.Attention_Blocks." + b + ".";
+            String name = "fwd.block" + (b + 1) + ".";
+            NDArray si = s.get(new NDIndex("{}", attentionI.flatten())).reshape(rowsN, width, -1);
+            NDArray sj = s.get(new NDIndex("{}", attentionJ.flatten())).reshape(rowsN, width, -1);
+            NDArray bond = NDArrays.concat(new ai.djl.ndarray.NDList(si, sj, inter), 2);
+            NDArray hidden = dense(bond, w, pre + "ije_to_multihead.linear_layers.0",
+                    pre + "ije_to_multihead.norm_layers.0.Norm");
+            NDArray logits = linear(hidden, w.apply(pre + "pre_softmax_linear.weight"), w.apply(pre + "pre_softmax_linear.bias"));
+            NDArray masked = NDArrays.where(pad.broadcast(logits.getShape()),
+                    logits.zerosLike().sub(Double.POSITIVE_INFINITY), logits);
+            NDArray att = masked.softmax(1);
+            NDArray f = dense(bond, w, pre + "ije_to_attention_features.linear_layers.0",
+                    pre + "ije_to_attention_features.norm_layers.0.Norm");
+            // aggregated[i, e·H + h] = Σ_j att[i, j, h]·F[i, j, e]
+            NDArray agg = f.transpose(0, 2, 1).matMul(att).reshape(rowsN, -1);
+            NDArray sNew = dense(agg, w, pre + "global_linear.linear_layers.0", pre + "global_linear.norm_layers.0.Norm");
+            out.put(name + "logits", logits);
+            out.put(name + "attention", att);
+            out.put(name + "F", f);
+            out.put(name + "aggregated", agg);
+            out.put(name + "site_features", sNew);
+            // the last block's g^I output is never used by the model; it is kept for inspection
+            inter = dense(bond, w, pre + "ije_to_Interaction_Features.linear_layers.0",
+                    pre + "ije_to_Interaction_Features.norm_layers.0.Norm");
+            out.put(name + "interaction_features", inter);
+            siteOut[b] = sNew;
+            attention[b] = att;
+            s = sNew;
+        }
+        NDArray global = NDArrays.concat(new ai.djl.ndarray.NDList(siteOut), 1);
+        out.put("fwd.global_summary", global);
+        NDArray prePool = dense(global, w, "encoder.pre_pool_layers.0", "encoder.pre_pool_layers_norm.0.Norm");
+        out.put("fwd.pre_pool", prePool);
+        NDArray g = NnOps.segmentMean(prePool, coo, crystals);
+        out.put("fwd.pooled", g);
+        for (int l = 0; l < 3; l++) {
+            g = dense(g, w, "encoder.post_pool_layers." + l, "encoder.post_pool_layers_norm." + l);
+            out.put("fwd.post_pool" + (l + 1), g);
+        }
+        NDArray raw = linear(g, w.apply("decoder.weight"), w.apply("decoder.bias")).reshape(crystals);
+        out.put("out.prediction_raw", raw);
+        // TReLU: forward max(ŷ, 0), backward identity (straight-through); raw + (0 − raw) is exactly 0
+        out.put("out.prediction", raw.add(raw.maximum(0).sub(raw).stopGradient()));
+        // long-range coefficients: max over a crystal's rows and columns of d·attention, per block and head
+        long[] cooHost = coo.toLongArray();
+        NDArray[] lr = new NDArray[BLOCKS];
+        for (int b = 0; b < BLOCKS; b++) {
+            NDArray weighted = attention[b].mul(distance.expandDims(2)).max(new int[] {1}); // [Σn, H]
+            NDArray[] perCrystal = new NDArray[crystals];
+            int start = 0;
+            for (int c = 0; c < crystals; c++) {
+                int end = start;
+                while (end < cooHost.length && cooHost[end] == c) {
+                    end++;
+                }
+                perCrystal[c] = weighted.get(new NDIndex(start + ":" + end)).max(new int[] {0});
+                start = end;
+            }
+            lr[b] = NDArrays.stack(new ai.djl.ndarray.NDList(perCrystal));
+        }
+        NDArray longRange = NDArrays.stack(new ai.djl.ndarray.NDList(lr));
+        out.put("out.long_range", longRange);
+        out.put("out.long_range_block1_sum", lr[0].sum(new int[] {1}));
+        out.put("out.long_range_eqn8", lr[BLOCKS - 1].sum(new int[] {1}));
+        return out;
+    }
+
+    /** Batch L1 loss after TReLU: mean_c |max(ŷ_c, 0) − y_c|. */
+    public static NDArray loss(NDArray prediction, NDArray target) {
+        return prediction.sub(target).abs().mean();
+    }
+
+    /**
+     * x·tanh(softplus(x)) with softplus(x) = max(x, 0) + ln(1 + e^(−|x|)). Not DJL's
+     * {@code Activation.mish}: with DJL 0.32 / PyTorch 2.5.1 (CPU) it returns −0.4075 for
+     * x = −0.8828 (exact: −0.2939), in float32 and float64 and for any array size.
+     */
+    static NDArray mish(NDArray x) {
+        NDArray softplus = x.maximum(0).add(x.abs().neg().exp().add(1).log());
+        return x.mul(softplus.tanh());
+    }
+
+    static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
+        return x.matMul(weight.transpose()).add(bias);
+    }
+
+    /** Linear → Mish → LayerNorm (biased variance, eps 1e-5, affine). */
+    static NDArray dense(NDArray x, Function<String, NDArray> w, String linear, String norm) {
+        NDArray h = mish(linear(x, w.apply(linear + ".weight"), w.apply(linear + ".bias")));
+        int last = h.getShape().dimension() - 1;
+        NDArray mean = h.mean(new int[] {last}, true);
+        NDArray centred = h.sub(mean);
+        NDArray var = centred.square().mean(new int[] {last}, true);
+        return centred.div(var.add(LAYER_NORM_EPS).sqrt()).mul(w.apply(norm + ".weight")).add(w.apply(norm + ".bias"));
+    }
+}
