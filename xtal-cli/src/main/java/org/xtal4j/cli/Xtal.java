@@ -24,7 +24,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = XtalVersion.class,
         description = "Crystal structures on the JVM: inspect and convert structure files.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+                InfoCommand.class,
+                ConvertCommand.class,
+                TrainCommand.class,
+                PredictCommand.class,
+                EvaluateCommand.class,
+                CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class Xtal implements Callable<Integer> {
 

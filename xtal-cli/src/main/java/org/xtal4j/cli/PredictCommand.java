@@ -1,0 +1,348 @@
+package org.xtal4j.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.xtal4j.data.Dataset;
+import org.xtal4j.data.DatasetException;
+import org.xtal4j.data.DatasetForm;
+import org.xtal4j.data.DatasetLoader;
+import org.xtal4j.data.LoadOptions;
+import org.xtal4j.data.Record;
+import org.xtal4j.data.RecordError;
+import org.xtal4j.nn.Backend;
+import org.xtal4j.nn.Precision;
+import org.xtal4j.structure.Structure;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code xtal predict}: predictions of one model (or the mean and spread of several) for structures. */
+@Command(
+        name = "predict",
+        description = "Predict the targets of a trained model for structure files, folders (searched recursively), "
+                + "zip archives of structure files and CSV data sets (.csv, .csv.gz, .csv.xz, id_prop.csv). "
+                + "Output: CSV with columns id (record id, or file name), one column per target, <target>_std "
+                + "with several --model files (mean and standard deviation over the models) and error "
+                + "(empty when the structure was predicted). A structure that cannot be read or predicted "
+                + "gets its error and the run goes on. Without -o a table goes to stdout.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every structure was predicted", "1:some structure or file failed (see the error "
+                + "column), or a model file could not be used", "2:usage error"})
+final class PredictCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
+            description = "Model file (.xtal); repeat for an ensemble of models of the same type and targets.")
+    private List<Path> models = new ArrayList<>();
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Structure files, folders, zips or CSV data sets.")
+    private List<Path> inputs = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.csv", description = "Write CSV here (default: table on stdout).")
+    private Path output;
+
+    @Option(names = "--structure-column", paramLabel = "C", description = "Structure column of CSV inputs.")
+    private String structureColumn;
+
+    @Option(names = "--id-column", paramLabel = "C", description = "Id column of CSV inputs.")
+    private String idColumn;
+
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
+            description = "Structures per forward pass (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--precision", defaultValue = "float32", paramLabel = "P",
+            description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+    private String precision;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: all cores).")
+    private int threads;
+
+    /** One input structure (or the reason there is none). */
+    record Entry(String id, Structure structure, String error) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (batchSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1");
+        }
+        Precision prec;
+        try {
+            prec = Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
+        }
+        Backend.initialise(new Backend.Options(prec, threads));
+        PrintWriter err = spec.commandLine().getErr();
+        List<LoadedModel> loaded = new ArrayList<>();
+        try {
+            for (Path m : models) {
+                LoadedModel lm = LoadedModel.open(m);
+                loaded.add(lm);
+                if (loaded.size() > 1) {
+                    loaded.get(0).checkCompatible(lm);
+                }
+            }
+            List<Entry> entries = new ArrayList<>();
+            for (Path p : inputs) {
+                collect(p, entries);
+            }
+            List<String> targets = loaded.get(0).targets();
+            List<Structure> structures = new ArrayList<>();
+            List<Integer> where = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                if (entries.get(i).structure() != null) {
+                    structures.add(entries.get(i).structure());
+                    where.add(i);
+                }
+            }
+            List<List<LoadedModel.Prediction>> perModel = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (LoadedModel lm : loaded) {
+                perModel.add(lm.predict(structures, batchSize));
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            List<String> header = new ArrayList<>(List.of("id"));
+            boolean ensemble = loaded.size() > 1;
+            for (String t : targets) {
+                header.add(t);
+                if (ensemble) {
+                    header.add(t + "_std");
+                }
+            }
+            header.add("error");
+            List<List<String>> rows = new ArrayList<>();
+            String[] errors = new String[entries.size()];
+            double[][] mean = new double[entries.size()][];
+            double[][] std = new double[entries.size()][];
+            for (int i = 0; i < entries.size(); i++) {
+                errors[i] = entries.get(i).error();
+            }
+            for (int k = 0; k < structures.size(); k++) {
+                int i = where.get(k);
+                double[][] v = new double[loaded.size()][];
+                for (int m = 0; m < loaded.size(); m++) {
+                    LoadedModel.Prediction p = perModel.get(m).get(k);
+                    if (!p.ok()) {
+                        errors[i] = p.error();
+                        break;
+                    }
+                    v[m] = p.values();
+                }
+                if (errors[i] == null) {
+                    mean[i] = new double[targets.size()];
+                    std[i] = new double[targets.size()];
+                    for (int t = 0; t < targets.size(); t++) {
+                        double s = 0;
+                        for (double[] x : v) {
+                            s += x[t];
+                        }
+                        double mu = s / v.length;
+                        double ss = 0;
+                        for (double[] x : v) {
+                            ss += (x[t] - mu) * (x[t] - mu);
+                        }
+                        mean[i][t] = mu;
+                        std[i][t] = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
+                    }
+                }
+            }
+            int failed = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                List<String> row = new ArrayList<>();
+                row.add(entries.get(i).id());
+                for (int t = 0; t < targets.size(); t++) {
+                    row.add(mean[i] == null ? "" : number(mean[i][t]));
+                    if (ensemble) {
+                        row.add(mean[i] == null ? "" : number(std[i][t]));
+                    }
+                }
+                row.add(errors[i] == null ? "" : errors[i]);
+                if (errors[i] != null) {
+                    failed++;
+                    err.println("xtal: " + entries.get(i).id() + ": " + errors[i]);
+                }
+                rows.add(row);
+            }
+            if (output != null) {
+                Path parent = output.toAbsolutePath().getParent();
+                Files.createDirectories(parent);
+                try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+                     CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build())) {
+                    p.printRecord(header);
+                    for (List<String> r : rows) {
+                        p.printRecord(r);
+                    }
+                }
+            } else {
+                printTable(spec.commandLine().getOut(), header, rows);
+            }
+            err.printf(Locale.ROOT, "xtal: predicted %d of %d structures with %d model(s) in %.2f s (%.1f structures/s)%n",
+                    entries.size() - failed, entries.size(), loaded.size(), secs,
+                    structures.size() * (double) loaded.size() / Math.max(secs, 1e-9));
+            err.flush();
+            return failed > 0 ? Xtal.INPUT_FAILED : Xtal.OK;
+        } finally {
+            loaded.forEach(LoadedModel::close);
+        }
+    }
+
+    static String number(double v) {
+        return Double.toString(v);
+    }
+
+    /** Expands one command-line path into entries (never throws for a bad file: it becomes an error row). */
+    private void collect(Path p, List<Entry> out) {
+        try {
+            if (Files.isDirectory(p) && !Files.exists(p.resolve("id_prop.csv"))) {
+                List<Path> files = StructureFiles.expand(p);
+                if (files.isEmpty()) {
+                    out.add(new Entry(p.toString(), null, "no structure files in this folder"));
+                }
+                for (Path f : files) {
+                    structureFile(f, f.toString(), out);
+                }
+            } else if (Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+                zip(p, out);
+            } else if (isDataset(p)) {
+                dataset(p, out);
+            } else {
+                structureFile(p, p.toString(), out);
+            }
+        } catch (IOException | RuntimeException e) {
+            out.add(new Entry(p.toString(), null, Problems.describe(e, p.toString())));
+        }
+    }
+
+    private static boolean isDataset(Path p) {
+        if (Files.isDirectory(p)) {
+            return true;
+        }
+        try {
+            DatasetForm f = DatasetForm.of(p);
+            return f == DatasetForm.CSV || f == DatasetForm.ID_PROP;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void dataset(Path p, List<Entry> out) {
+        LoadOptions lo = LoadOptions.defaults();
+        if (structureColumn != null) {
+            lo = lo.structureColumn(structureColumn);
+        }
+        if (idColumn != null) {
+            lo = lo.idColumn(idColumn);
+        }
+        Dataset d;
+        List<Record> records;
+        try {
+            d = DatasetLoader.load(p, lo);
+            records = d.materialise();
+        } catch (DatasetException e) {
+            out.add(new Entry(p.toString(), null, e.getMessage()));
+            return;
+        }
+        // good and bad rows back in row order
+        List<Object[]> all = new ArrayList<>();
+        for (Record r : records) {
+            all.add(new Object[] {r.row(), new Entry(r.id(), r.structure(), null)});
+        }
+        for (RecordError e : d.errors()) {
+            all.add(new Object[] {e.row(), new Entry(e.id(), null, "row " + e.row() + ": " + e.message())});
+        }
+        all.sort(Comparator.comparingInt(o -> (Integer) o[0]));
+        all.forEach(o -> out.add((Entry) o[1]));
+    }
+
+    private static void structureFile(Path f, String name, List<Entry> out) {
+        StructureFiles.Loaded l = StructureFiles.load(f);
+        if (!l.ok()) {
+            out.add(new Entry(name, null, Problems.describe(l.error(), f.toString())));
+            return;
+        }
+        List<Structure> s = l.structures();
+        for (int i = 0; i < s.size(); i++) {
+            out.add(new Entry(s.size() > 1 ? name + "#" + (i + 1) : name, s.get(i), null));
+        }
+        if (s.isEmpty()) {
+            out.add(new Entry(name, null, "no structures in this file"));
+        }
+    }
+
+    /** Each structure file in the archive, read from a temporary copy (readers pick the format by name). */
+    private static void zip(Path p, List<Entry> out) throws IOException {
+        Path tmp = Files.createTempDirectory("xtal-predict");
+        try (InputStream in = Files.newInputStream(p); ZipInputStream z = new ZipInputStream(in)) {
+            for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String name = Path.of(e.getName()).getFileName().toString();
+                if (name.startsWith(".") || e.getName().startsWith("__MACOSX")) {
+                    continue;
+                }
+                Path f = tmp.resolve(Integer.toString(out.size())).resolve(name);
+                Files.createDirectories(f.getParent());
+                Files.copy(z, f);
+                structureFile(f, p.getFileName() + "!" + e.getName(), out);
+            }
+        } finally {
+            try (Stream<Path> w = Files.walk(tmp)) {
+                w.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+            }
+        }
+    }
+
+    static void printTable(PrintWriter out, List<String> header, List<List<String>> rows) {
+        int[] width = new int[header.size()];
+        for (int c = 0; c < width.length; c++) {
+            width[c] = header.get(c).length();
+            for (List<String> r : rows) {
+                width[c] = Math.max(width[c], r.get(c).length());
+            }
+        }
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (List<String> r : all) {
+            StringBuilder sb = new StringBuilder();
+            for (int c = 0; c < r.size(); c++) {
+                String cell = r.get(c);
+                if (c > 0) {
+                    sb.append("  ");
+                }
+                sb.append(cell);
+                if (c < r.size() - 1) {
+                    sb.append(" ".repeat(width[c] - cell.length()));
+                }
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+        out.flush();
+    }
+}
