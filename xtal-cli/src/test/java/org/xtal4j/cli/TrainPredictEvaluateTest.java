@@ -264,4 +264,30 @@ class TrainPredictEvaluateTest {
         assertThat(mf.provenance().extra().get("testSize").asInt()).isEqualTo(3);
         assertThat(mf.provenance().metrics()).containsKey("test_mae_y");
     }
+
+    @Test
+    void aStoppedRunResumesToTheEnd() throws IOException {
+        Path out = dir.resolve("resumed");
+        Cli.Result first = Cli.run("train", "--data", data.toString(), "--target", "y", "--split-column", "split",
+                "--config", config.toString(), "--epochs", "2", "--stop-after", "1", "--out", out.toString(),
+                "--quiet");
+        assertThat(first.status()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("stopped after epoch 1");
+        assertThat(out.resolve("model.xtal")).doesNotExist();
+        Cli.Result second = Cli.run("train", "--data", data.toString(), "--target", "y", "--split-column", "split",
+                "--config", config.toString(), "--epochs", "2", "--resume", "--out", out.toString(), "--quiet");
+        assertThat(second.status()).as(second.toString()).isZero();
+        assertThat(readCsv(out.resolve("metrics.csv"))).hasSize(2);
+        assertThat(out.resolve("model.xtal")).isRegularFile();
+    }
+
+    @Test
+    void theCommandsDescribeTheirOptions() {
+        assertThat(Cli.run("--help").out()).contains("train", "predict", "evaluate");
+        assertThat(Cli.run("train", "--help").out()).contains("--split-column", "--val-data", "--config", "--set",
+                "--resume");
+        assertThat(Cli.run("predict", "--help").out()).contains("--model", "_std", "error");
+        assertThat(Cli.run("evaluate", "--help").out()).contains("MAE", "--out");
+        assertThat(Cli.run("predict", "x.cif").status()).isEqualTo(Xtal.USAGE);   // no --model
+    }
 }
