@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         name = "predict",
         description = "Predict the targets of a trained model for structure files, folders (searched recursively), "
                 + "zip archives of structure files and CSV data sets (.csv, .csv.gz, .csv.xz, id_prop.csv). "
-                + "Output: CSV with columns id (record id, or file name), one column per target, <target>_std "
+                + "Output: CSV with columns id (record id, or file name; within a folder its path there), one column per target, <target>_std "
                 + "with several --model files (mean and standard deviation over the models) and error "
                 + "(empty when the structure was predicted). A structure that cannot be read or predicted "
                 + "gets its error and the run goes on. Without -o a table goes to stdout.",
@@ -224,7 +224,7 @@ final class PredictCommand implements Callable<Integer> {
                     out.add(new Entry(p.toString(), null, "no structure files in this folder"));
                 }
                 for (Path f : files) {
-                    structureFile(f, f.toString(), out);
+                    structureFile(f, p.relativize(f).toString(), out);   // the name within the folder
                 }
             } else if (Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
                 zip(p, out);
