@@ -230,7 +230,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private List<String> commandLine() {
-        List<String> args = new ArrayList<>(List.of("xtal", "train"));
+        // the parse result's original arguments start with the subcommand's name
+        List<String> args = new ArrayList<>(List.of("xtal"));
         args.addAll(spec.commandLine().getParseResult().originalArgs());
         return args;
     }

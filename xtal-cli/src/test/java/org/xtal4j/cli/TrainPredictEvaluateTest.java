@@ -93,6 +93,7 @@ class TrainPredictEvaluateTest {
         assertThat(mf.provenance().extra().get("trainConfig").get("batch_size").asInt()).isEqualTo(4);
         assertThat(mf.provenance().extra().get("trainingSize").asInt()).isEqualTo(8);
         assertThat(mf.provenance().seed()).isEqualTo(1L);
+        assertThat(mf.provenance().commandLine()).startsWith("xtal", "train", "--model").contains("--epochs");
         assertThat(train1.out()).contains("test y: MAE");
     }
 
