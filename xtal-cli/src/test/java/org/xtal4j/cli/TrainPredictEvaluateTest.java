@@ -291,4 +291,25 @@ class TrainPredictEvaluateTest {
         assertThat(Cli.run("evaluate", "--help").out()).contains("MAE", "--out");
         assertThat(Cli.run("predict", "x.cif").status()).isEqualTo(Xtal.USAGE);   // no --model
     }
+
+    @Test
+    void zipArchivesArePredictedEntryByEntry() throws IOException {
+        Path zip = dir.resolve("cifs.zip");
+        Random rnd = new Random(5);
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String name : List.of("a.cif", "sub/b.cif")) {
+                z.putNextEntry(new java.util.zip.ZipEntry(name));
+                z.write(TinyCrystals.cif(name, "K", "Br", 4.2, false, rnd).getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+        Path out = dir.resolve("zip.csv");
+        Cli.Result r = Cli.run("predict", "--model", run1.resolve("model.xtal").toString(), zip.toString(), "-o",
+                out.toString());
+        assertThat(r.status()).as(r.toString()).isZero();
+        List<CSVRecord> rows = readCsv(out);
+        assertThat(rows).extracting(x -> x.get("id")).containsExactly("cifs.zip!a.cif", "cifs.zip!sub/b.cif");
+        assertThat(rows).allSatisfy(x -> assertThat(Double.parseDouble(x.get("y"))).isFinite());
+    }
 }
