@@ -111,6 +111,32 @@ class SiteNetPluginParityTest {
                         emb = Math.max(emb, Math.abs(wh[(int) rows[r] * 92 + e] - after[r * 92 + e]));
                     }
                 }
+                // the attention analysis against the long-range coefficients of model_cases.json
+                JsonNode cases = new ObjectMapper().readTree(DIR.resolve("model_cases.json").toFile())
+                        .get("batches").get("main").get("f64");
+                List<SiteNetSample> samples = batch.samples().stream().map(SiteNetSample.class::cast).toList();
+                List<String> ids = new ArrayList<>();
+                cases.path("long_range").get(0).forEach(x -> ids.add("c" + ids.size()));
+                List<AttentionAnalysis> an = AttentionAnalysis.of(out, samples, ids);
+                double lrWorst = 0;
+                double eqn8Worst = 0;
+                for (int c = 0; c < an.size(); c++) {
+                    for (int b = 0; b < 2; b++) {
+                        for (int h = 0; h < 3; h++) {
+                            lrWorst = Math.max(lrWorst, Math.abs(an.get(c).longRange(b, h)
+                                    - cases.get("long_range").get(b).get(c).get(h).asDouble()));
+                        }
+                    }
+                    eqn8Worst = Math.max(eqn8Worst, Math.abs(an.get(c).longRangeCoefficient()
+                            - cases.get("long_range_eqn8").get(c).asDouble()));
+                    eqn8Worst = Math.max(eqn8Worst, Math.abs(an.get(c).longRangeCoefficient()
+                            - ref.get("out.long_range_eqn8").toDoubleArray()[c]));
+                }
+                System.out.printf("Site-Net attention analysis, main f64: long-range per block/head worst |diff| %.3g, "
+                        + "eqn 8 coefficient worst |diff| %.3g (10 crystals)%n", lrWorst, eqn8Worst);
+                assertThat(an).hasSize(10);
+                assertThat(lrWorst).isLessThan(1e-12);
+                assertThat(eqn8Worst).isLessThan(1e-12);
                 System.out.printf("Site-Net plugin forward, main f64: prediction %.3g, attention %.3g / %.3g (abs), "
                         + "long-range %.3g (rel), loss %.3g, renormalised embedding rows %.3g%n", pred, a1, a2, lr,
                         loss, emb);
