@@ -220,6 +220,38 @@ class SiteNetPluginTest {
         }
     }
 
+    /** The trainer drives the plugin with the reference recipe; the saved model reloads and predicts the same. */
+    @Test
+    void trainsWithTheTrainerAndReloads(@TempDir Path dir) throws Exception {
+        SiteNetPlugin p = new SiteNetPlugin();
+        ModelSetup setup = setup(TINY);
+        List<Sample> samples = List.of(caesiumChloride(), polonium(), rockSalt()).stream()
+                .map(s -> p.prepare(s, setup)).toList();
+        TrainConfig c = SiteNetPlugin.referenceTrainConfig().toBuilder().epochs(3).set("plots", false)
+                .maxAtomsPerBatch(3).build();
+        org.xtal4j.nn.train.TrainResult r = org.xtal4j.nn.train.Trainer.builder().plugin(p).setup(setup).config(c)
+                .train(samples).validation(samples).output(dir).quiet(true).build().run();
+        assertThat(r.completed()).isTrue();
+        assertThat(r.epochsDone()).isEqualTo(3);
+        org.xtal4j.nn.model.ModelFile file = org.xtal4j.nn.model.ModelFile.read(dir.resolve("model.xtal"));
+        assertThat(file.modelType()).isEqualTo("sitenet");
+        ModelSetup back = ModelSetup.of(file, p, Precision.FLOAT64);
+        assertThat(back.config()).isEqualTo(TINY);
+        try (NDManager m = Backend.get().newManager()) {
+            Block block = p.newBlock(back);
+            p.initialize(block, m, back);
+            org.xtal4j.nn.model.Weights.load(p.namedParameters(block), file.weights(), true);
+            try (NDManager step = m.newSubManager(); Batch batch = p.collate(samples, step, back)) {
+                double[] pred = p.forward(block, new ParameterStore(m, false), batch, false, false, back)
+                        .get(ModelPlugin.OUTPUT_PREDICTION).toDoubleArray();
+                assertThat(pred).hasSize(3);
+                for (double v : pred) {
+                    assertThat(v).isFinite().isGreaterThanOrEqualTo(0);
+                }
+            }
+        }
+    }
+
     @Test
     void parameterNamesFollowTheConfiguration() {
         Map<String, long[]> s = SiteNetParameters.shapes(TINY, 2);
