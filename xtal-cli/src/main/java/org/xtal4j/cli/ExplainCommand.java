@@ -163,7 +163,10 @@ final class ExplainCommand implements Callable<Integer> {
             for (int k = 0; k < items.size(); k++) {
                 Item it = items.get(k);
                 try {
-                    prepared.put(k, (SiteNetSample) sitenet.prepare(it.structure(), setup));
+                    SiteNetSample sample = (SiteNetSample) sitenet.prepare(it.structure(), setup);
+                    sample.oversize().ifPresent(m -> err.println("xtal: warning: " + it.file() + ": " + it.id() + ": "
+                            + m));
+                    prepared.put(k, sample);
                 } catch (RuntimeException e) {
                     failed = true;
                     err.println("xtal: " + it.file() + ": " + it.id() + ": " + e.getMessage());

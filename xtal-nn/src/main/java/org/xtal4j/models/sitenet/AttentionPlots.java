@@ -130,7 +130,7 @@ public final class AttentionPlots {
     public static void attentionHistogram(Path png, List<AttentionAnalysis> items, int block, int head)
             throws IOException {
         Histogram h = histogram(items, block, head);
-        HeatMapChart heat = new HeatMapChartBuilder().width(900).height(600)
+        HeatMapChart heat = new HeatMapChartBuilder().width(800).height(600)
                 .title(String.format(Locale.ROOT, "Attention vs distance, block %d head %d", block + 1, head + 1))
                 .xAxisTitle("distance (Å, quantile bins)").yAxisTitle("attention weight (log bins)").build();
         List<String> xs = new ArrayList<>();
@@ -153,7 +153,7 @@ public final class AttentionPlots {
         heat.getStyler().setXAxisLabelRotation(90);
         heat.getStyler().setShowValue(false);
 
-        CategoryChart selfLoop = new CategoryChartBuilder().width(450).height(600)
+        CategoryChart selfLoop = new CategoryChartBuilder().width(800).height(600)
                 .title("Self-loops (d = 0)").xAxisTitle("attention weight (lower bin edge)").yAxisTitle("pairs")
                 .build();
         List<Integer> counts = new ArrayList<>();

@@ -10,12 +10,14 @@ import org.xtal4j.nn.NnOps;
 import org.xtal4j.nn.Scalars;
 
 /**
- * Site-Net's forward pass (spec {@code sitenet.md} §2–3, paper hyper-parameters) as a pure function of
+ * Site-Net's forward pass (spec {@code sitenet.md} §2–3) as a pure function of
  * the reference's {@code state_dict} tensors and one collated batch, returning every intermediate
  * under the names of the parity fixtures ({@code fwd.S0}, {@code fwd.block1.attention}, …,
  * {@code out.prediction}). It is the numerical core a DJL block will wrap; it works in whatever
  * floating type the given arrays have and creates its results on the managers of its inputs, so
- * callers should run it inside an {@code NDScope} or a step-scoped manager.
+ * callers should run it inside an {@code NDScope} or a step-scoped manager. Layer and block counts come
+ * from the parameters present (consecutive indices), so any {@link SiteNetConfig} runs; the decoder's rows
+ * are the targets ({@code out.prediction} is [B] for one target, [B, T] otherwise).
  *
  * <p>The embedding's max_norm=1 renormalisation is applied to the looked-up rows
  * ({@code w/(‖w‖+1e-7)} where ‖w‖ &gt; 1) and returned as {@code embedding.rows}; the reference also

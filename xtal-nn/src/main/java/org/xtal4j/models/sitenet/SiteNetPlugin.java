@@ -42,7 +42,7 @@ import org.xtal4j.structure.Structure;
  *       the order atomic_id, magpie, oxidation, interaction, attention_i, attention_j, attention_mask,
  *       coo. {@link Sample#atomCount()} is the number of unique sites, so the trainer reproduces the
  *       reference's dynamic batches with {@code max_atoms_per_batch = }{@link #SITES_PER_BATCH}
- *       (see {@link #referenceTrainConfig()}).</li>
+ *       (see {@link #referenceTrainConfig()}; {@link #withoutOversize} is the reference's training filter).</li>
  *   <li>forward: {@link SiteNetForward}; first the embedding rows of the batch are renormalised to norm
  *       ≤ 1 in the parameter itself, without gradient, as PyTorch's {@code max_norm=1} does.
  *       Outputs: {@code prediction} [B, T] (TReLU or identity); with explain also
@@ -133,6 +133,14 @@ public final class SiteNetPlugin implements ModelPlugin {
         return new SiteNetSample(f, cell.primitive().lattice().volume(), oversize, labels(s, setup));
     }
 
+    /**
+     * The reference's training filter ({@code train.py -u}): the samples whose P1 cell fits in max_atoms.
+     * Such crystals are still predicted and explained, only not trained on.
+     */
+    public static <S extends Sample> List<S> withoutOversize(List<S> samples) {
+        return samples.stream().filter(s -> !(s instanceof SiteNetSample sn) || sn.oversize().isEmpty()).toList();
+    }
+
     /** Sample from features computed elsewhere (tests, cached pipelines). */
     public static SiteNetSample sample(SiteNetFeatures features, double p1Volume, double[] normalisedLabels) {
         return new SiteNetSample(features, p1Volume, null, normalisedLabels);
@@ -210,7 +218,13 @@ public final class SiteNetPlugin implements ModelPlugin {
                 lr.setName(OUTPUT_LONG_RANGE);
                 result.add(lr);
             }
-            result.forEach(NDScope::unregister);
+            // ops that start from a parameter put their results on the parameters' long-lived manager:
+            // the outputs move to the batch's manager, the scope closes every other intermediate
+            NDManager stepManager = atomicId.getManager();
+            for (NDArray r : result) {
+                NDScope.unregister(r);
+                r.attach(stepManager);
+            }
             return result;
         } finally {
             scope.close();
@@ -250,6 +264,7 @@ public final class SiteNetPlugin implements ModelPlugin {
         return pred.sub(batch.labels().get(0)).abs().sum(new int[] {1}).mean();
     }
 
+    /** The outputs of the paper's two-block model; a model with more blocks adds attention.block2, …. */
     @Override
     public Set<String> explanationOutputs() {
         Set<String> s = new LinkedHashSet<>();

@@ -104,6 +104,7 @@ class SiteNetPluginTest {
         assertThat(ok.hasLabels()).isTrue();
         assertThat(ok.labels()).containsExactly(5.0);
         assertThat(ok.p1Volume()).isCloseTo(5.64 * 5.64 * 5.64 / 4, within(1e-9));
+        assertThat(SiteNetPlugin.withoutOversize(List.of(big, ok))).containsExactly(ok);
     }
 
     @Test
