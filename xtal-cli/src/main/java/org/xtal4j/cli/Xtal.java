@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = XtalVersion.class,
         description = "Crystal structures on the JVM: inspect and convert structure files.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, ConvertCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class Xtal implements Callable<Integer> {
 
