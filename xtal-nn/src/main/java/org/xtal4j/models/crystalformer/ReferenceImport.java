@@ -112,25 +112,18 @@ public final class ReferenceImport {
     public ModelFile fromCheckpoint(Path ckpt) throws IOException {
         TorchCheckpoint cp = TorchCheckpoint.read(ckpt);
         String src = ckpt.toString();
-        Map<String, HostTensor> sd = cp.tensors("state_dict");
+        // a Lightning checkpoint keeps the tensors under "state_dict"; torch.save(model.state_dict()) is bare
+        Map<String, HostTensor> sd = cp.get("state_dict") instanceof Map<?, ?> ? cp.tensors("state_dict")
+                : bareStateDict(cp, src);
         JsonNode hp = params;
         if (hp == null) {
             Object h = cp.get("hyper_parameters");
             if (!(h instanceof Map<?, ?>)) {
-                throw new IOException(src + ": the checkpoint has no hyper_parameters; give a params JSON file");
+                throw new IOException(src + ": the checkpoint has no hyper_parameters; give the params JSON file (--params)");
             }
             hp = toJson(h);
         }
-        Map<String, HostTensor> w = new LinkedHashMap<>();
-        sd.forEach((k, v) -> {
-            if (k.startsWith(weights.prefix()) && !k.equals("swa_model.n_averaged")) {
-                w.put(k.substring(weights.prefix().length()), v);
-            }
-        });
-        if (w.isEmpty()) {
-            throw new IOException(src + ": no '" + weights.prefix() + "*' tensors in the state_dict"
-                    + (weights == WeightsSource.SWA ? " (a checkpoint without SWA weights? use the model weights)" : ""));
-        }
+        Map<String, HostTensor> w = select(sd, src);
         return build(w, sd.get("target_mean"), sd.get("target_std"), hp, src);
     }
 
@@ -140,20 +133,41 @@ public final class ReferenceImport {
             throw new IOException(stateDict + ": a safetensors state dict needs the hyper-parameter JSON (--params)");
         }
         NamedTensors t = Safetensors.read(stateDict);
-        Map<String, HostTensor> w = new LinkedHashMap<>();
-        boolean prefixed = t.names().stream().anyMatch(n -> n.startsWith(weights.prefix()));
-        for (String n : t.names()) {
-            if (n.equals("target_mean") || n.equals("target_std") || n.equals("swa_model.n_averaged")) {
-                continue;
-            }
-            if (!prefixed) {
-                w.put(n, t.get(n));
-            } else if (n.startsWith(weights.prefix())) {
-                w.put(n.substring(weights.prefix().length()), t.get(n));
-            }
-        }
+        Map<String, HostTensor> w = select(t.tensors(), stateDict.toString());
         return build(w, t.contains("target_mean") ? t.get("target_mean") : null,
                 t.contains("target_std") ? t.get("target_std") : null, params, stateDict.toString());
+    }
+
+    private static Map<String, HostTensor> bareStateDict(TorchCheckpoint cp, String src) throws IOException {
+        if (!(cp.root() instanceof Map<?, ?> m) || m.isEmpty()
+                || !m.values().stream().allMatch(v -> v instanceof HostTensor)) {
+            throw new IOException(src + ": neither a Lightning checkpoint (no 'state_dict') nor a state dict of tensors");
+        }
+        return cp.tensors(null);
+    }
+
+    /**
+     * The model's tensors: with the chosen prefix stripped when the names carry one (Lightning names), else
+     * all of them (a plain model state dict); normalisation buffers and SWA's counter are not weights.
+     */
+    private Map<String, HostTensor> select(Map<String, HostTensor> sd, String src) throws IOException {
+        boolean prefixed = sd.keySet().stream().anyMatch(n -> n.startsWith("model.") || n.startsWith("swa_model."));
+        Map<String, HostTensor> w = new LinkedHashMap<>();
+        sd.forEach((n, v) -> {
+            if (n.equals("target_mean") || n.equals("target_std") || n.equals("swa_model.n_averaged")) {
+                return;
+            }
+            if (!prefixed) {
+                w.put(n, v);
+            } else if (n.startsWith(weights.prefix())) {
+                w.put(n.substring(weights.prefix().length()), v);
+            }
+        });
+        if (w.isEmpty()) {
+            throw new IOException(src + ": no '" + weights.prefix() + "*' tensors in the state dict"
+                    + (weights == WeightsSource.SWA ? " (trained without SWA? use the model weights)" : ""));
+        }
+        return w;
     }
 
     /** Reads a flat hyper-parameter JSON file (the reference's params format). */
@@ -183,7 +197,12 @@ public final class ReferenceImport {
         extra.put("reference_weights", weights.name().toLowerCase(java.util.Locale.ROOT));
         extra.put("note", "imported from " + src);
         Provenance p = Provenance.now().withExtra(extra);
-        return new ModelFile(CrystalformerPlugin.NAME, config.toJson(), tensors, norm, List.of(), p);
+        // the embedding's vocabulary: one-hot columns Z = 1..98
+        List<String> elements = new ArrayList<>();
+        for (int z = 1; z <= CrystalformerConfig.ATOM_FEATURES; z++) {
+            elements.add(org.xtal4j.structure.Element.of(z).symbol());
+        }
+        return new ModelFile(CrystalformerPlugin.NAME, config.toJson(), tensors, norm, elements, p);
     }
 
     /** Strict load into a freshly built model: every parameter present with its shape, nothing left over. */

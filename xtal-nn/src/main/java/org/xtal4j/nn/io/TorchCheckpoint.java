@@ -180,9 +180,12 @@ public final class TorchCheckpoint {
         return HostTensor.ofBytes(st.dtype(), out, shape);
     }
 
-    /** The tensors of a state dict entry (e.g. "state_dict"), in file order; non-tensor values are skipped. */
+    /**
+     * The tensors of a state-dict entry (e.g. "state_dict"; null: the top-level dict itself), in file order;
+     * non-tensor values are skipped.
+     */
     public Map<String, HostTensor> tensors(String key) throws IOException {
-        Object sd = get(key);
+        Object sd = key == null ? root : get(key);
         if (!(sd instanceof Map<?, ?> m)) {
             throw new IOException(source + ": no '" + key + "' dictionary in the checkpoint");
         }

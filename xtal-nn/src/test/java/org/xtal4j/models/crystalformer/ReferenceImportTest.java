@@ -79,6 +79,7 @@ class ReferenceImportTest {
                 .fromCheckpoint(DIR.resolve("weights/default-lightning.ckpt"));
         assertThat(mf.modelType()).isEqualTo("crystalformer");
         assertThat(mf.normalisation().names()).containsExactly("synth");
+        assertThat(mf.elements()).hasSize(98).startsWith("H", "He").endsWith("Cf");
         assertThat(mf.normalisation().targets().get(0).mean()).isEqualTo((double) -1.284000039100647f);
         assertThat(mf.normalisation().targets().get(0).std()).isEqualTo((double) 1.2356876134872437f);
         assertThat(mf.provenance().extra().get("note").asText()).startsWith("imported from ")
