@@ -32,14 +32,16 @@ import org.xtal4j.nn.model.Normalisation;
 import org.xtal4j.nn.model.Weights;
 import org.xtal4j.nn.train.Adam;
 import org.xtal4j.nn.train.GradClip;
+import org.xtal4j.nn.train.Losses;
 import org.xtal4j.nn.train.LrSchedule;
+import org.xtal4j.nn.train.TrainConfig;
 
 /**
  * The fixture's 5-step training trace (expected.json → training, README "Training trace"): from
  * weights/&lt;model&gt; with the stored gauss_scale, on the fixed batch of all 10 crystals, per step zero grads →
  * train-mode forward → L1 loss on the normalised targets → backward → global-norm clip (1.0) → AdamW (two
  * groups: names containing "bias" with weight decay 0.01, the rest 1e−5; lr 5e−4, betas 0.9/0.98, eps 1e−8)
- * → inverse_sqrt_nowarmup (T = 4000). The Trainer initialises its own weights and draws its own batches, so
+ * → inverse_sqrt_nowarmup (T = 4000), all taken from {@link TrainConfig#defaultConfig()}. The Trainer initialises its own weights and draws its own batches, so
  * this drives its parts (the plugin's forward/loss, {@link Adam}, {@link GradClip}, {@link LrSchedule}) in the
  * Trainer's step order (Trainer.Run.trainStep). Compared per step: loss, gradient norm, clip coefficient, lr
  * per group, pred_norm; after step 1 the full small-model state dict (f32) and the default model's per-tensor
@@ -93,15 +95,22 @@ class CrystalformerTrainingTraceTest {
                     trainable.put(k, p.getArray());
                 }
             });
-            List<Adam.Group> groups = Adam.groupsByPattern(trainable.keySet(), "bias", 0.01, 1e-5);
+            // everything from the Trainer's defaults (TrainConfig.defaultConfig), as `xtal train` would use them
+            TrainConfig cfg = TrainConfig.defaultConfig();
+            List<Adam.Group> groups = Adam.groupsByPattern(trainable.keySet(), cfg.nodecayPattern(),
+                    cfg.nodecayWeightDecay(), cfg.weightDecay());
             checkGroups(groups, training.get(model + "_param_groups"), named, failures);
             NamedTensors before = Weights.save(named, Map.of());
-            LrSchedule schedule = LrSchedule.inverseSqrtNoWarmup(4000);
+            LrSchedule schedule = LrSchedule.of(cfg.lrSchedule(), cfg.schParams());
+            Losses.Kind lossKind = Losses.Kind.parse(cfg.lossFunc());
+            assertThat(cfg.optimizer()).isEqualTo("adamw");
+            assertThat(cfg.amsgrad()).isFalse();
+            assertThat(cfg.clipValue()).isZero();
             ParameterStore ps = new ParameterStore(root, false);
-            try (Adam opt = new Adam(true, 0.9, 0.98, 1e-8, false, groups, root)) {
+            try (Adam opt = new Adam(true, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.amsgrad(), groups, root)) {
                 for (int t = 0; t < steps.size(); t++) {
                     JsonNode want = steps.get(t);
-                    double lr = LR * schedule.factor(t, 0);
+                    double lr = cfg.lr() * schedule.factor(t, 0);
                     double loss;
                     double[] pred;
                     double norm;
@@ -110,7 +119,8 @@ class CrystalformerTrainingTraceTest {
                         Batch batch = plugin.collate(samples, sm, setup);
                         try (GradientCollector gc = backend.engine().newGradientCollector()) {
                             NDList out = plugin.forward(block, ps, batch, true, false, setup);
-                            NDArray l = plugin.loss(out, batch, setup);
+                            NDArray l = lossKind == Losses.Kind.MODEL ? plugin.loss(out, batch, setup)
+                                    : Losses.of(lossKind, out.get(0), batch.labels().get(0));
                             gc.backward(l);
                             loss = l.toType(DataType.FLOAT64, false).getDouble();
                             pred = out.get(0).toType(DataType.FLOAT64, false).toDoubleArray();
@@ -123,7 +133,7 @@ class CrystalformerTrainingTraceTest {
                                     grads.put(e.getKey(), g);
                                 }
                             }
-                            norm = GradClip.clipNorm(grads.values(), 1.0);
+                            norm = GradClip.clipNorm(grads.values(), cfg.clipNorm());
                             opt.step(trainable, grads, lr);
                         } finally {
                             grads.values().forEach(NDArray::close);
@@ -148,7 +158,7 @@ class CrystalformerTrainingTraceTest {
                             + " clip %.3f (err %.2g) lr %.10g (err %.2g) pred_norm err %.2g", t + 1, loss, eLoss, norm,
                             eNorm, coef, eCoef, lr, eLr, ePred);
                     lines.add(line);
-                    if (!(eLoss <= tolLoss && eNorm <= tolNorm && eCoef <= 1e-12 && eLr <= 1e-15 * LR * 10
+                    if (!(eLoss <= tolLoss && eNorm <= tolNorm && eCoef <= 1e-12 && eLr <= 1e-14 * LR
                             && ePred <= tolPred)) {
                         failures.add(line);
                     }
