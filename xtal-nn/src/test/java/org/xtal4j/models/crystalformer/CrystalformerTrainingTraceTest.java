@@ -175,6 +175,78 @@ class CrystalformerTrainingTraceTest {
         assertThat(failures).isEmpty();
     }
 
+    /**
+     * expected.json → optimizer_only: from weights/small, prescribed gradients g1 (grad.* of
+     * cases/small_adaptive_f64, float32) then g2 = −0.5·g1, each clipped (both clip: coefficients ≈ 0.075 and
+     * 0.150), AdamW step, schedule step; float32. Exercises the clipping that the training traces never trigger.
+     */
+    @org.junit.jupiter.api.Test
+    void optimizerOnlyStepsWithActiveClipping() throws Exception {
+        JsonNode ref = new ObjectMapper().readTree(CrystalformerParityTest.dir().resolve("expected.json").toFile())
+                .get("optimizer_only");
+        NamedTensors weights = Safetensors.read(CrystalformerParityTest.dir().resolve("weights/small.safetensors"));
+        NamedTensors cases = Safetensors.read(CrystalformerParityTest.dir().resolve("cases/small_adaptive_f64.safetensors"));
+        NamedTensors want = Safetensors.read(CrystalformerParityTest.dir().resolve("train/optimizer_only_small_f32.safetensors"));
+        TrainConfig cfg = TrainConfig.defaultConfig();
+        LrSchedule schedule = LrSchedule.of(cfg.lrSchedule(), cfg.schParams());
+        List<String> failures = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        try (NDManager m = Backend.get().newManager()) {
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            for (String n : weights.names()) {
+                if (cases.contains("grad." + n)) {
+                    params.put(n, weights.get(n).toNDArray(m, DataType.FLOAT32));
+                }
+            }
+            assertThat(params).hasSize(28);
+            List<Adam.Group> groups = Adam.groupsByPattern(params.keySet(), cfg.nodecayPattern(),
+                    cfg.nodecayWeightDecay(), cfg.weightDecay());
+            try (Adam opt = new Adam(true, cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.amsgrad(), groups, m)) {
+                for (int t = 0; t < 2; t++) {
+                    Map<String, NDArray> grads = new LinkedHashMap<>();
+                    for (String n : params.keySet()) {
+                        NDArray g = cases.get("grad." + n).toNDArray(m, DataType.FLOAT32);
+                        grads.put(n, t == 0 ? g : g.mul(-0.5f));
+                    }
+                    double lr = cfg.lr() * schedule.factor(t, 0);
+                    double norm = GradClip.clipNorm(grads.values(), cfg.clipNorm());
+                    opt.step(params, grads, lr);
+                    JsonNode s = ref.get("steps_float32").get(t);
+                    double coef = Math.min(1, cfg.clipNorm() / (norm + 1e-6));
+                    double eNorm = Math.abs(norm - s.get("grad_norm_before_clip").asDouble());
+                    double eCoef = Math.abs(coef - s.get("clip_coef").asDouble());
+                    double eLr = Math.abs(lr - s.get("lr").get(0).asDouble());
+                    double worst = 0;
+                    String where = "";
+                    for (String n : params.keySet()) {
+                        String key = "step" + (t + 1) + "." + n;
+                        if (!want.contains(key)) {
+                            continue;
+                        }
+                        double[] w = want.get(key).toDoubleArray();
+                        double[] g = params.get(n).toType(DataType.FLOAT64, false).toDoubleArray();
+                        for (int i = 0; i < w.length; i++) {
+                            if (Math.abs(w[i] - g[i]) > worst) {
+                                worst = Math.abs(w[i] - g[i]);
+                                where = key + "[" + i + "]";
+                            }
+                        }
+                    }
+                    String line = String.format(Locale.ROOT, "optimizer-only step %d: grad norm %.8f (err %.2g), clip %.9f"
+                            + " (err %.2g), lr err %.2g, parameters max |err| %.3g at %s", t + 1, norm, eNorm, coef,
+                            eCoef, eLr, worst, where);
+                    lines.add(line);
+                    if (!(eNorm <= 1e-5 && eCoef <= 1e-7 && eLr <= 1e-18 && worst <= 1e-6)) {
+                        failures.add(line);
+                    }
+                }
+            }
+        }
+        System.out.println("== crystalformer optimizer-only");
+        lines.forEach(System.out::println);
+        assertThat(failures).isEmpty();
+    }
+
     /** Group 0 = the bias tensors (decay 0.01), group 1 = the rest; the reference's group 1 also lists the
      * buffers-like gauss_scale/atten_scale, which have no gradient and are not trainable here. */
     private static void checkGroups(List<Adam.Group> groups, JsonNode ref, Map<String, Parameter> named,
