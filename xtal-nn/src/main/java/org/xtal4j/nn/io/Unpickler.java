@@ -232,10 +232,6 @@ public final class Unpickler {
         }
     }
 
-    private static Object unbox(Object o) {
-        return o;
-    }
-
     private void push(Object o) {
         stack.add(o);
     }
@@ -330,7 +326,7 @@ public final class Unpickler {
 
     private static List<Object> tuple(List<Object> items) {
         List<Object> copy = new ArrayList<>(items.size());
-        items.forEach(i -> copy.add(unbox(i)));
+        copy.addAll(items);
         return Collections.unmodifiableList(copy);
     }
 
@@ -339,7 +335,7 @@ public final class Unpickler {
             throw fail("malformed pickle: odd number of dict items");
         }
         for (int i = 0; i < kv.size(); i += 2) {
-            d.put(unbox(kv.get(i)), unbox(kv.get(i + 1)));
+            d.put(kv.get(i), kv.get(i + 1));
         }
     }
 
@@ -364,7 +360,7 @@ public final class Unpickler {
         } else {
             throw fail("malformed pickle: APPEND on " + describe(target));
         }
-        items.forEach(i -> dest.add(unbox(i)));
+        dest.addAll(items);
     }
 
     @SuppressWarnings("unchecked")
