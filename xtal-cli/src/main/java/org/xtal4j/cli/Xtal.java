@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = XtalVersion.class,
         description = "Crystal structures on the JVM: inspect and convert structure files.",
-        subcommands = {InfoCommand.class, ConvertCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, ConvertCommand.class, ImportCommand.class, ExplainCommand.class,
+            CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class Xtal implements Callable<Integer> {
 
