@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 InfoCommand.class,
                 ConvertCommand.class,
+                ImportCommand.class,
+                ExplainCommand.class,
                 TrainCommand.class,
                 PredictCommand.class,
                 EvaluateCommand.class,

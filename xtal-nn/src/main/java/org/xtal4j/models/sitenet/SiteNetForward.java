@@ -7,14 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.xtal4j.nn.NnOps;
+import org.xtal4j.nn.Scalars;
 
 /**
- * Site-Net's forward pass (spec {@code sitenet.md} §2–3, paper hyper-parameters) as a pure function of
+ * Site-Net's forward pass (spec {@code sitenet.md} §2–3) as a pure function of
  * the reference's {@code state_dict} tensors and one collated batch, returning every intermediate
  * under the names of the parity fixtures ({@code fwd.S0}, {@code fwd.block1.attention}, …,
  * {@code out.prediction}). It is the numerical core a DJL block will wrap; it works in whatever
  * floating type the given arrays have and creates its results on the managers of its inputs, so
- * callers should run it inside an {@code NDScope} or a step-scoped manager.
+ * callers should run it inside an {@code NDScope} or a step-scoped manager. Layer and block counts come
+ * from the parameters present (consecutive indices), so any {@link SiteNetConfig} runs; the decoder's rows
+ * are the targets ({@code out.prediction} is [B] for one target, [B, T] otherwise).
  *
  * <p>The embedding's max_norm=1 renormalisation is applied to the looked-up rows
  * ({@code w/(‖w‖+1e-7)} where ‖w‖ &gt; 1) and returned as {@code embedding.rows}; the reference also
@@ -23,7 +26,7 @@ import org.xtal4j.nn.NnOps;
  */
 public final class SiteNetForward {
 
-    /** Attention blocks of PaperParams. */
+    /** Attention blocks of PaperParams (the forward itself takes as many as the parameters hold). */
     public static final int BLOCKS = 2;
     /** Heads of PaperParams. */
     public static final int HEADS = 3;
@@ -83,16 +86,20 @@ public final class SiteNetForward {
             pad = pad.logicalOr(far.expandDims(2));
         }
         NDArray distance = interaction.get(new NDIndex(":, :, 0"));
-        NDArray[] siteOut = new NDArray[BLOCKS];
-        NDArray[] attention = new NDArray[BLOCKS];
-        for (int b = 0; b < BLOCKS; b++) {
+        int blocks = count(p, "encoder.Attention_Blocks.", ".pre_softmax_linear.weight");
+        NDArray[] siteOut = new NDArray[blocks];
+        NDArray[] attention = new NDArray[blocks];
+        for (int b = 0; b < blocks; b++) {
             String pre = "encoder.Attention_Blocks." + b + ".";
             String name = "fwd.block" + (b + 1) + ".";
             NDArray si = s.get(new NDIndex("{}", attentionI.flatten())).reshape(rowsN, width, -1);
             NDArray sj = s.get(new NDIndex("{}", attentionJ.flatten())).reshape(rowsN, width, -1);
             NDArray bond = NDArrays.concat(new ai.djl.ndarray.NDList(si, sj, inter), 2);
-            NDArray hidden = dense(bond, w, pre + "ije_to_multihead.linear_layers.0",
-                    pre + "ije_to_multihead.norm_layers.0.Norm");
+            NDArray hidden = bond;
+            for (int l = 0; p.containsKey(pre + "ije_to_multihead.linear_layers." + l + ".weight"); l++) {
+                hidden = dense(hidden, w, pre + "ije_to_multihead.linear_layers." + l,
+                        pre + "ije_to_multihead.norm_layers." + l + ".Norm");
+            }
             NDArray logits = linear(hidden, w.apply(pre + "pre_softmax_linear.weight"), w.apply(pre + "pre_softmax_linear.bias"));
             NDArray masked = NDArrays.where(pad.broadcast(logits.getShape()),
                     logits.zerosLike().sub(Double.POSITIVE_INFINITY), logits);
@@ -117,22 +124,29 @@ public final class SiteNetForward {
         }
         NDArray global = NDArrays.concat(new ai.djl.ndarray.NDList(siteOut), 1);
         out.put("fwd.global_summary", global);
-        NDArray prePool = dense(global, w, "encoder.pre_pool_layers.0", "encoder.pre_pool_layers_norm.0.Norm");
+        NDArray prePool = global;
+        for (int l = 0; p.containsKey("encoder.pre_pool_layers." + l + ".weight"); l++) {
+            prePool = dense(prePool, w, "encoder.pre_pool_layers." + l, "encoder.pre_pool_layers_norm." + l + ".Norm");
+        }
         out.put("fwd.pre_pool", prePool);
         NDArray g = NnOps.segmentMean(prePool, coo, crystals);
         out.put("fwd.pooled", g);
-        for (int l = 0; l < 3; l++) {
+        for (int l = 0; p.containsKey("encoder.post_pool_layers." + l + ".weight"); l++) {
             g = dense(g, w, "encoder.post_pool_layers." + l, "encoder.post_pool_layers_norm." + l);
             out.put("fwd.post_pool" + (l + 1), g);
         }
-        NDArray raw = linear(g, w.apply("decoder.weight"), w.apply("decoder.bias")).reshape(crystals);
+        // [B] for the reference's single target, [B, T] otherwise
+        NDArray raw = linear(g, w.apply("decoder.weight"), w.apply("decoder.bias"));
+        if (raw.getShape().get(1) == 1) {
+            raw = raw.reshape(crystals);
+        }
         out.put("out.prediction_raw", raw);
         // TReLU: forward max(ŷ, 0), backward identity (straight-through); raw + (0 − raw) is exactly 0
         out.put("out.prediction", raw.add(raw.maximum(0).sub(raw).stopGradient()));
         // long-range coefficients: max over a crystal's rows and columns of d·attention, per block and head
         long[] cooHost = coo.toLongArray();
-        NDArray[] lr = new NDArray[BLOCKS];
-        for (int b = 0; b < BLOCKS; b++) {
+        NDArray[] lr = new NDArray[blocks];
+        for (int b = 0; b < blocks; b++) {
             NDArray weighted = attention[b].mul(distance.expandDims(2)).max(new int[] {1}); // [Σn, H]
             NDArray[] perCrystal = new NDArray[crystals];
             int start = 0;
@@ -149,8 +163,17 @@ public final class SiteNetForward {
         NDArray longRange = NDArrays.stack(new ai.djl.ndarray.NDList(lr));
         out.put("out.long_range", longRange);
         out.put("out.long_range_block1_sum", lr[0].sum(new int[] {1}));
-        out.put("out.long_range_eqn8", lr[BLOCKS - 1].sum(new int[] {1}));
+        out.put("out.long_range_eqn8", lr[blocks - 1].sum(new int[] {1}));
         return out;
+    }
+
+    /** Number of consecutive indices i for which {@code prefix + i + suffix} is a parameter. */
+    static int count(Map<String, NDArray> p, String prefix, String suffix) {
+        int n = 0;
+        while (p.containsKey(prefix + n + suffix)) {
+            n++;
+        }
+        return n;
     }
 
     /** Batch L1 loss after TReLU: mean_c |max(ŷ_c, 0) − y_c|. */
@@ -164,7 +187,7 @@ public final class SiteNetForward {
      * x = −0.8828 (exact: −0.2939), in float32 and float64 and for any array size.
      */
     static NDArray mish(NDArray x) {
-        NDArray softplus = x.maximum(0).add(x.abs().neg().exp().add(1).log());
+        NDArray softplus = Scalars.maximum(x, 0).add(x.abs().neg().exp().add(1).log());
         return x.mul(softplus.tanh());
     }
 

@@ -25,33 +25,51 @@ public final class SiteNetParameters {
     private SiteNetParameters() {
     }
 
-    /** Name → shape, in a fixed order. */
+    /** Name → shape of the paper's model (one target), in a fixed order. */
     public static Map<String, long[]> shapes() {
+        return shapes(SiteNetConfig.defaults(), 1);
+    }
+
+    /** Name → shape for a configuration and a number of targets (decoder rows), in a fixed order. */
+    public static Map<String, long[]> shapes(SiteNetConfig c, int targets) {
         Map<String, long[]> m = new LinkedHashMap<>();
-        linear(m, "encoder.site_featurization", SITE, RAW_SITE);
-        norm(m, "encoder.site_featurization_norm.Norm", SITE);
-        linear(m, "encoder.interaction_featurization", INTERACTION, 2);
-        norm(m, "encoder.interaction_featurization_norm.Norm", INTERACTION);
-        for (int b = 0; b < SiteNetForward.BLOCKS; b++) {
+        int site = c.siteDim();
+        int inter = c.interactionDim();
+        int bond = 2 * site + inter;
+        linear(m, "encoder.site_featurization", site, c.embeddingSize() + 8 + 1);
+        norm(m, "encoder.site_featurization_norm.Norm", site);
+        linear(m, "encoder.interaction_featurization", inter, 2);
+        norm(m, "encoder.interaction_featurization_norm.Norm", inter);
+        for (int b = 0; b < c.blocks(); b++) {
             String pre = "encoder.Attention_Blocks." + b + ".";
-            linear(m, pre + "ije_to_multihead.linear_layers.0", ATTENTION_HIDDEN, BOND);
-            norm(m, pre + "ije_to_multihead.norm_layers.0.Norm", ATTENTION_HIDDEN);
-            linear(m, pre + "pre_softmax_linear", SiteNetForward.HEADS, ATTENTION_HIDDEN);
-            linear(m, pre + "ije_to_Interaction_Features.linear_layers.0", INTERACTION, BOND);
-            norm(m, pre + "ije_to_Interaction_Features.norm_layers.0.Norm", INTERACTION);
-            linear(m, pre + "ije_to_attention_features.linear_layers.0", ATTENTION_FEATURES, BOND);
-            norm(m, pre + "ije_to_attention_features.norm_layers.0.Norm", ATTENTION_FEATURES);
-            linear(m, pre + "global_linear.linear_layers.0", SITE, SITE);
-            norm(m, pre + "global_linear.norm_layers.0.Norm", SITE);
+            int in = bond;
+            for (int l = 0; l < c.attentionHidden().size(); l++) {
+                int out = c.attentionHidden().get(l);
+                linear(m, pre + "ije_to_multihead.linear_layers." + l, out, in);
+                norm(m, pre + "ije_to_multihead.norm_layers." + l + ".Norm", out);
+                in = out;
+            }
+            linear(m, pre + "pre_softmax_linear", c.heads(), in);
+            linear(m, pre + "ije_to_Interaction_Features.linear_layers.0", inter, bond);
+            norm(m, pre + "ije_to_Interaction_Features.norm_layers.0.Norm", inter);
+            linear(m, pre + "ije_to_attention_features.linear_layers.0", c.siteDimPerHead(), bond);
+            norm(m, pre + "ije_to_attention_features.norm_layers.0.Norm", c.siteDimPerHead());
+            linear(m, pre + "global_linear.linear_layers.0", site, site);
+            norm(m, pre + "global_linear.norm_layers.0.Norm", site);
         }
-        linear(m, "encoder.pre_pool_layers.0", PRE_POOL, SiteNetForward.BLOCKS * SITE);
-        norm(m, "encoder.pre_pool_layers_norm.0.Norm", PRE_POOL);
-        for (int l = 0; l < 3; l++) {
-            linear(m, "encoder.post_pool_layers." + l, POST_POOL, l == 0 ? PRE_POOL : POST_POOL);
-            norm(m, "encoder.post_pool_layers_norm." + l, POST_POOL);
+        int in = c.blocks() * site;
+        for (int l = 0; l < c.prePool().size(); l++) {
+            linear(m, "encoder.pre_pool_layers." + l, c.prePool().get(l), in);
+            norm(m, "encoder.pre_pool_layers_norm." + l + ".Norm", c.prePool().get(l));
+            in = c.prePool().get(l);
         }
-        linear(m, "decoder", 1, POST_POOL);
-        m.put("Elemental_Embeddings.weight", new long[] {EMBEDDING_ROWS, EMBEDDING_DIM});
+        for (int l = 0; l < c.postPool().size(); l++) {
+            linear(m, "encoder.post_pool_layers." + l, c.postPool().get(l), in);
+            norm(m, "encoder.post_pool_layers_norm." + l, c.postPool().get(l));
+            in = c.postPool().get(l);
+        }
+        linear(m, "decoder", targets, in);
+        m.put("Elemental_Embeddings.weight", new long[] {EMBEDDING_ROWS, c.embeddingSize()});
         return Collections.unmodifiableMap(m);
     }
 
