@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         name = "xtal",
         mixinStandardHelpOptions = true,
         versionProvider = XtalVersion.class,
-        description = "Crystal structures on the JVM: inspect and convert structure files.",
+        description = "Transformer models for periodic crystal structures: read and convert structures, train, predict, evaluate, import and explain models.",
         subcommands = {
                 InfoCommand.class,
                 ConvertCommand.class,

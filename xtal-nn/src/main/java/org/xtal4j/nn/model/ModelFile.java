@@ -375,7 +375,14 @@ public final class ModelFile {
         }
         o.put("gitCommit", p.gitCommit());
         ObjectNode m = o.putObject("metrics");
-        p.metrics().forEach(m::put);
+        // an undefined metric (e.g. R² of a constant target) is NaN: JSON has no NaN, so it is written as null
+        p.metrics().forEach((k, v) -> {
+            if (Double.isFinite(v)) {
+                m.put(k, v);
+            } else {
+                m.putNull(k);
+            }
+        });
         o.put("created", p.created() == null ? null : p.created().toString());
         o.put("xtal4jVersion", p.xtal4jVersion());
         ArrayNode cmd = o.putArray("commandLine");
@@ -388,6 +395,10 @@ public final class ModelFile {
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = o.path("metrics").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isNull()) {
+                metrics.put(e.getKey(), Double.NaN); // undefined when the model was written
+                continue;
+            }
             if (!e.getValue().isNumber()) {
                 throw new ModelFileException(source, PROVENANCE + ": metric '" + e.getKey() + "' is not a number");
             }

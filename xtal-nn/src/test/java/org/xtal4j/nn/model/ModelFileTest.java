@@ -88,6 +88,20 @@ class ModelFileTest {
     }
 
     @Test
+    void undefinedMetricsSurviveARoundTrip() throws Exception {
+        // R² of a constant validation target is NaN; the file must still be readable
+        Provenance p0 = sample().provenance();
+        Provenance nan = new Provenance(p0.dataset(), p0.split(), p0.seed(), p0.gitCommit(),
+                Map.of("val_r2_e_form", Double.NaN, "val_mae_e_form", 0.031), p0.created(), p0.xtal4jVersion(),
+                p0.commandLine(), p0.extra());
+        Path f = dir.resolve("nan.xtal");
+        sample().withProvenance(nan).write(f);
+        Map<String, Double> metrics = ModelFile.read(f).provenance().metrics();
+        assertThat(metrics.get("val_r2_e_form")).isNaN();
+        assertThat(metrics.get("val_mae_e_form")).isEqualTo(0.031);
+    }
+
+    @Test
     void unknownProvenanceFieldsMayBeNull() throws Exception {
         ModelFile m = sample().withProvenance(new Provenance(null, null, null, null, null, null, null, null, null));
         Path f = dir.resolve("n.xtal");
