@@ -19,15 +19,12 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.xtal4j.data.Dataset;
 import org.xtal4j.data.RecordError;
-import org.xtal4j.nn.Backend;
-import org.xtal4j.nn.Precision;
 import org.xtal4j.nn.train.Plots;
 import org.xtal4j.structure.Structure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code xtal evaluate}: MAE, RMSE and R² of a trained model on a labelled data set, per part and target. */
@@ -59,16 +56,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write metrics, predictions and plots here.")
     private Path out;
 
-    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
-            description = "Structures per forward pass (default: ${DEFAULT-VALUE}).")
-    private int batchSize;
-
-    @Option(names = "--precision", defaultValue = "float32", paramLabel = "P",
-            description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
-    private String precision;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: all cores).")
-    private int threads;
+    @Mixin
+    private InferenceOptions inference;
 
     /** Metrics of one target on one part. */
     record Metrics(int n, double mae, double rmse, double r2) {
@@ -93,16 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batchSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1");
-        }
-        Precision prec;
-        try {
-            prec = Precision.parse(precision);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
-        }
-        Backend.initialise(new Backend.Options(prec, threads));
+        inference.startBackend(spec.commandLine());
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (LoadedModel lm = LoadedModel.open(model)) {
@@ -125,7 +105,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 List<LabelledData.Item> items = part.getValue();
                 List<Structure> structures = items.stream().map(LabelledData.Item::structure).toList();
                 long t0 = System.nanoTime();
-                List<LoadedModel.Prediction> preds = lm.predict(structures, batchSize);
+                List<LoadedModel.Prediction> preds = lm.predict(structures, inference.batchSize);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 List<Integer> ok = new ArrayList<>();
                 for (int i = 0; i < items.size(); i++) {

@@ -24,13 +24,11 @@ import org.xtal4j.data.DatasetLoader;
 import org.xtal4j.data.LoadOptions;
 import org.xtal4j.data.Record;
 import org.xtal4j.data.RecordError;
-import org.xtal4j.nn.Backend;
-import org.xtal4j.nn.Precision;
 import org.xtal4j.structure.Structure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -70,16 +68,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--id-column", paramLabel = "C", description = "Id column of CSV inputs.")
     private String idColumn;
 
-    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
-            description = "Structures per forward pass (default: ${DEFAULT-VALUE}).")
-    private int batchSize;
-
-    @Option(names = "--precision", defaultValue = "float32", paramLabel = "P",
-            description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
-    private String precision;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: all cores).")
-    private int threads;
+    @Mixin
+    private InferenceOptions inference;
 
     /** One input structure (or the reason there is none). */
     record Entry(String id, Structure structure, String error) {
@@ -87,16 +77,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batchSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1");
-        }
-        Precision prec;
-        try {
-            prec = Precision.parse(precision);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
-        }
-        Backend.initialise(new Backend.Options(prec, threads));
+        inference.startBackend(spec.commandLine());
         PrintWriter err = spec.commandLine().getErr();
         List<LoadedModel> loaded = new ArrayList<>();
         try {
@@ -123,7 +104,7 @@ final class PredictCommand implements Callable<Integer> {
             List<List<LoadedModel.Prediction>> perModel = new ArrayList<>();
             long t0 = System.nanoTime();
             for (LoadedModel lm : loaded) {
-                perModel.add(lm.predict(structures, batchSize));
+                perModel.add(lm.predict(structures, inference.batchSize));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             List<String> header = new ArrayList<>(List.of("id"));
