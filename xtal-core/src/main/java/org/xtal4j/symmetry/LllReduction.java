@@ -19,26 +19,14 @@ public final class LllReduction {
 
     private static final int MAX_STEPS = 10_000;
 
-    /** A reduced lattice and the transformation that produced it: reduced = transformation · input. */
-    public record Result(Lattice lattice, int[][] transformation) {
-        public Result {
-            transformation = IntMat3.copy(transformation);
-        }
-
-        @Override
-        public int[][] transformation() {
-            return IntMat3.copy(transformation);
-        }
-    }
-
     private LllReduction() {
     }
 
-    public static Result reduce(Lattice lattice) {
+    public static ReducedLattice reduce(Lattice lattice) {
         return reduce(lattice, DEFAULT_DELTA);
     }
 
-    public static Result reduce(Lattice lattice, double delta) {
+    public static ReducedLattice reduce(Lattice lattice, double delta) {
         if (!(delta > 0.25 && delta <= 1)) {
             throw new IllegalArgumentException("LLL delta must be in (0.25, 1], got " + delta);
         }
@@ -81,7 +69,7 @@ public final class LllReduction {
                 k = Math.max(k - 1, 1);
             }
         }
-        return new Result(IntMat3.apply(t, lattice), t);
+        return new ReducedLattice(IntMat3.apply(t, lattice), t);
     }
 
     /** Gram–Schmidt vectors b, coefficients mu[i][j] = a_i·b_j / |b_j|², squared norms bb. */

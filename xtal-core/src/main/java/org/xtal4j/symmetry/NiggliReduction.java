@@ -24,26 +24,14 @@ public final class NiggliReduction {
 
     private static final int MAX_STEPS = 1000;
 
-    /** A reduced lattice and the transformation that produced it: reduced = transformation · input. */
-    public record Result(Lattice lattice, int[][] transformation) {
-        public Result {
-            transformation = IntMat3.copy(transformation);
-        }
-
-        @Override
-        public int[][] transformation() {
-            return IntMat3.copy(transformation);
-        }
-    }
-
     private NiggliReduction() {
     }
 
-    public static Result reduce(Lattice lattice) {
+    public static ReducedLattice reduce(Lattice lattice) {
         return reduce(lattice, DEFAULT_TOLERANCE);
     }
 
-    public static Result reduce(Lattice lattice, double tolerance) {
+    public static ReducedLattice reduce(Lattice lattice, double tolerance) {
         return reduce(lattice, tolerance, false);
     }
 
@@ -54,8 +42,8 @@ public final class NiggliReduction {
      * before the swap. The result can then violate the Niggli conditions (b &gt; c), e.g. for the
      * primitive cell of cod-2310225 and for cod-9008098. Use it only to reproduce those cells.
      */
-    public static Result reduce(Lattice lattice, double tolerance, boolean legacyPymatgen) {
-        LllReduction.Result lll = LllReduction.reduce(lattice);
+    public static ReducedLattice reduce(Lattice lattice, double tolerance, boolean legacyPymatgen) {
+        ReducedLattice lll = LllReduction.reduce(lattice);
         double[][] base = lll.lattice().matrix();
         double e = tolerance * Math.cbrt(lattice.volume());
         int[][] p = IntMat3.identity(); // rows of the current basis in units of the LLL basis
@@ -151,7 +139,7 @@ public final class NiggliReduction {
             if (IntMat3.det(total) < 0) {
                 total = IntMat3.negate(total);
             }
-            return new Result(IntMat3.apply(total, lattice), total);
+            return new ReducedLattice(IntMat3.apply(total, lattice), total);
         }
         throw new IllegalStateException("Niggli reduction did not converge for " + lattice);
     }
@@ -174,11 +162,11 @@ public final class NiggliReduction {
         if (!structure.isFullyPeriodic()) {
             throw new IllegalArgumentException("Niggli reduction needs a structure periodic in 3D");
         }
-        Result r = reduce(structure.lattice(), tolerance, legacyPymatgen);
-        if (IntMat3.isIdentity(r.transformation)) {
+        ReducedLattice r = reduce(structure.lattice(), tolerance, legacyPymatgen);
+        if (IntMat3.isIdentity(r.transformation())) {
             return structure;
         }
-        return BasisChange.apply(structure, r.transformation, true);
+        return BasisChange.apply(structure, r.transformation(), true);
     }
 
     /**

@@ -15,7 +15,7 @@ class LllReductionTest {
     @Test
     void skewedSiliconGivesThreeShortestVectors() {
         Lattice skewed = Fixtures.siliconSkewed().lattice();
-        LllReduction.Result r = LllReduction.reduce(skewed);
+        ReducedLattice r = LllReduction.reduce(skewed);
         double expected = Fixtures.SI_A / Math.sqrt(2);
         assertThat(r.lattice().lengths()).containsExactly(new double[] {expected, expected, expected}, within(1e-9));
         NiggliReductionTest.assertTransformationProduces(skewed, r.transformation(), r.lattice());
@@ -27,7 +27,7 @@ class LllReductionTest {
         for (int trial = 0; trial < 300; trial++) {
             Lattice base = Fixtures.randomLattice(rnd, 2, 10);
             Lattice skew = IntMat3.apply(Fixtures.randomUnimodular(rnd, 2 + rnd.nextInt(10)), base);
-            LllReduction.Result r = LllReduction.reduce(skew);
+            ReducedLattice r = LllReduction.reduce(skew);
             NiggliReductionTest.assertTransformationProduces(skew, r.transformation(), r.lattice());
             double[][] b = r.lattice().matrix();
             // Gram–Schmidt of the result: size-reduced (|mu| <= 1/2) and Lovász with delta 0.75

@@ -17,7 +17,7 @@ class NiggliReductionTest {
     void skewedSiliconReducesToTheFccPrimitiveCell() {
         Lattice skewed = Fixtures.siliconSkewed().lattice();
         assertThat(skewed.alpha()).isLessThan(40); // really skewed: 13.9°, 23.8°, 36.9° in some order
-        NiggliReduction.Result r = NiggliReduction.reduce(skewed);
+        ReducedLattice r = NiggliReduction.reduce(skewed);
         double expected = Fixtures.SI_A / Math.sqrt(2); // 3.8403 Å
         assertThat(r.lattice().lengths()).containsExactly(new double[] {expected, expected, expected}, within(1e-9));
         assertThat(r.lattice().angles()).containsExactly(new double[] {60, 60, 60}, within(1e-7));
@@ -52,8 +52,8 @@ class NiggliReductionTest {
         for (int trial = 0; trial < 300; trial++) {
             Lattice base = Fixtures.randomLattice(rnd, 2, 12);
             Lattice skew = IntMat3.apply(Fixtures.randomUnimodular(rnd, 1 + rnd.nextInt(8)), base);
-            NiggliReduction.Result r1 = NiggliReduction.reduce(base);
-            NiggliReduction.Result r2 = NiggliReduction.reduce(skew);
+            ReducedLattice r1 = NiggliReduction.reduce(base);
+            ReducedLattice r2 = NiggliReduction.reduce(skew);
             assertThat(NiggliReduction.isNiggliReduced(r1.lattice(), 1e-5)).as("trial %d: %s", trial, r1.lattice()).isTrue();
             assertThat(NiggliReduction.isNiggliReduced(r2.lattice(), 1e-5)).as("trial %d: %s", trial, r2.lattice()).isTrue();
             assertTransformationProduces(base, r1.transformation(), r1.lattice());
