@@ -13,6 +13,7 @@ import org.xtal4j.io.StructureIO;
 import org.xtal4j.structure.Structure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -47,9 +48,8 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--primitive", description = "Replace each structure by its primitive cell.")
     private boolean primitive;
 
-    @Option(names = {"-t", "--tolerance"}, paramLabel = "Å", defaultValue = "0.25",
-            description = "Site tolerance of the primitive-cell search in Å (default: ${DEFAULT-VALUE}).")
-    private double tolerance;
+    @Mixin
+    private ToleranceOption toleranceOption;
 
     @Option(names = "--niggli", description = "Niggli-reduce the cell (same crystal, reduced basis).")
     private boolean niggli;
@@ -65,9 +65,7 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         StructureFormat format = outputFormat();
-        if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
-            throw usage("--tolerance must be a positive number of Å");
-        }
+        toleranceOption.checked(spec.commandLine());
         if (Files.exists(output) && Files.exists(input) && Files.isSameFile(input, output)) {
             throw usage(output + " is the input file; refusing to overwrite it");
         }
@@ -123,7 +121,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
         try {
             if (primitive) {
-                s = CellOperations.primitive(s, tolerance);
+                s = CellOperations.primitive(s, toleranceOption.value);
             }
             if (niggli) {
                 s = CellOperations.niggli(s);

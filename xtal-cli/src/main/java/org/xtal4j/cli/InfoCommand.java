@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 import org.xtal4j.io.StructureParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,15 +38,12 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per structure per line (JSON lines).")
     private boolean json;
 
-    @Option(names = {"-t", "--tolerance"}, paramLabel = "Å", defaultValue = "0.25",
-            description = "Site tolerance of the primitive-cell search in Å (default: ${DEFAULT-VALUE}).")
-    private double tolerance;
+    @Mixin
+    private ToleranceOption toleranceOption;
 
     @Override
     public Integer call() {
-        if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
-            throw new ParameterException(spec.commandLine(), "--tolerance must be a positive number of Å");
-        }
+        toleranceOption.checked(spec.commandLine());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SummaryTable table = new SummaryTable();
@@ -88,7 +85,7 @@ final class InfoCommand implements Callable<Integer> {
         }
         int n = loaded.structures().size();
         for (int i = 0; i < n; i++) {
-            StructureSummary s = StructureSummary.of(loaded.file(), i, loaded.structures().get(i), tolerance,
+            StructureSummary s = StructureSummary.of(loaded.file(), i, loaded.structures().get(i), toleranceOption.value,
                     loaded.warnings());
             if (json) {
                 out.println(s.toJson().toString());
