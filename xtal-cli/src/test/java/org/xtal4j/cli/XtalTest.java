@@ -24,6 +24,18 @@ class XtalTest {
     }
 
     @Test
+    void aNonPositiveToleranceIsAUsageErrorOfInfoAndConvert() {
+        for (String tol : new String[] {"0", "-1", "NaN"}) {
+            Cli.Result info = Cli.run("info", "--tolerance", tol, Cli.example("Si-diamond.cif"));
+            assertThat(info.status()).as("info --tolerance " + tol).isEqualTo(Xtal.USAGE);
+            assertThat(info.err()).contains("--tolerance must be a positive number");
+            Cli.Result convert = Cli.run("convert", "--primitive", "--tolerance", tol, Cli.example("Si-diamond.cif"), "unused.cif");
+            assertThat(convert.status()).as("convert --tolerance " + tol).isEqualTo(Xtal.USAGE);
+            assertThat(convert.err()).contains("--tolerance must be a positive number");
+        }
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         Cli.Result r = Cli.run();
         assertThat(r.status()).isEqualTo(Xtal.USAGE);
