@@ -348,7 +348,7 @@ public final class CrystalformerBlock extends AbstractBlock {
             double sigmaRule = cfg.adaptiveBoxes() ? cfg.adaptiveCutoffSigma() : 0;
             int minRange = !cfg.adaptiveBoxes() || cfg.minimumRange() ? cfg.latticeRange() : 0;
             r = PeriodicSums.compute(f.geometry.images(), f.layout, aHost, nh, sigmaRule, fixedCutoff, minRange,
-                    dt == DataType.FLOAT32, we != null, grads);
+                    dt == DataType.FLOAT32, we != null, grads, PeriodicSums.cut(dt == DataType.FLOAT32));
         }
         NDArray aPad = f.toPadded(a).reshape(b, nm, nh);
         NDArray aDelta = grads ? aPad.sub(aPad.stopGradient()) : null;   // zero, carries ∂/∂a
@@ -369,11 +369,13 @@ public final class CrystalformerBlock extends AbstractBlock {
         NDArray y = pi.matMul(vp).transpose(0, 2, 1, 3);                            // (B, n, H, d)
         if (we != null) {
             int kk = cfg.valuePeDistReal();
-            NDArray pr = pi.transpose(0, 2, 1, 3).expandDims(3);                   // (B, n, H, 1, n)
-            NDArray psiSum = pr.matMul(Fused.create(mgr, r.psi, dt, b, nm, nh, nm, kk));   // (B, n, H, 1, K)
+            // Σ_j π_ij ψ̄_ij per (crystal, atom, head): element-wise and a sum, cheaper than tiny batched matmuls
+            NDArray pr = pi.transpose(0, 2, 1, 3).expandDims(4);                              // (B, n, H, n, 1)
+            NDArray psiSum = pr.mul(Fused.create(mgr, r.psi, dt, b, nm, nh, nm, kk)).sum(new int[] {3}); // (B, n, H, K)
             if (grads) {
-                NDArray dPsi = pr.matMul(Fused.create(mgr, r.dPsi, dt, b, nm, nh, nm, kk));
-                psiSum = psiSum.add(aDelta.reshape(b, nm, nh, 1, 1).mul(dPsi));
+                // ∂/∂a through ψ̄: Σ_j π_ij ∂ψ̄_ij/∂a, a constant of the backward (π enters through ψ̄ above)
+                NDArray dSum = pr.stopGradient().mul(Fused.create(mgr, r.dPsi, dt, b, nm, nh, nm, kk)).sum(new int[] {3});
+                psiSum = psiSum.add(aDelta.reshape(b, nm, nh, 1).mul(dSum));
             }
             NDArray perHead = psiSum.reshape((long) b * nm, nh, kk).transpose(1, 0, 2);      // (H, B·n, K)
             NDArray beta = perHead.matMul(we.transpose(0, 2, 1)).transpose(1, 0, 2);       // (B·n, H, d)
