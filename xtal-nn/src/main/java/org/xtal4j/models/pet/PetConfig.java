@@ -184,7 +184,7 @@ public final class PetConfig implements ModelConfig {
 
     @Override
     public String modelType() {
-        return "pet";
+        return PetPlugin.NAME;
     }
 
     @Override
