@@ -57,6 +57,42 @@ final class PetPrediction {
         return new PetPredictor(setup, block, manager);
     }
 
+    /**
+     * When the input frames carry reference labels (the target in the info, {@code forces} per atom), prints the
+     * energy MAE per atom (meV/atom) and the force MAE per component (meV/Å) of the predicted frames.
+     */
+    private static void reportErrors(List<Structure> frames, List<String> errors, double[] energy,
+                                     double[][][] forces, String target, PrintWriter err) {
+        double eSum = 0;
+        int eN = 0;
+        double fSum = 0;
+        long fN = 0;
+        for (int k = 0; k < frames.size(); k++) {
+            Structure s = frames.get(k);
+            if (errors.get(k) != null || s == null) {
+                continue;
+            }
+            if (s.properties().get(target) instanceof Number n) {
+                eSum += Math.abs(energy[k] - n.doubleValue()) / s.size();
+                eN++;
+            }
+            double[][] f = s.siteProperties().get(PetPlugin.FORCES);
+            if (f != null) {
+                for (int i = 0; i < f.length; i++) {
+                    for (int a = 0; a < 3; a++) {
+                        fSum += Math.abs(forces[k][i][a] - f[i][a]);
+                        fN++;
+                    }
+                }
+            }
+        }
+        if (eN > 0) {
+            err.printf(Locale.ROOT, "xtal: against the labels in the input: energy MAE %.3f meV/atom (%d frames)%s%n",
+                    1000 * eSum / eN, eN, fN > 0 ? String.format(Locale.ROOT, ", force MAE %.3f meV/Å (%d components)",
+                            1000 * fSum / fN, fN) : "");
+        }
+    }
+
     static int run(List<Path> models, List<Path> inputs, Path output, int batchSize, boolean ecse, PrintWriter out,
                    PrintWriter err) throws IOException {
         if (models.size() != 1) {
@@ -122,6 +158,7 @@ final class PetPrediction {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        reportErrors(frames, errors, energy, forces, setup.targetNames().get(0), err);
         for (int k = 0; k < frames.size(); k++) {
             if (errors.get(k) != null) {
                 failed++;
