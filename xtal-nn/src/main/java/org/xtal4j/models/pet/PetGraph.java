@@ -216,9 +216,12 @@ public final class PetGraph {
         return vectors.clone();
     }
 
-    /** Edge vectors as an (E, 3) array of the given type (float32 rounds the double vectors). */
+    /**
+     * Edge vectors as an (E, 3) array of the given type (float32 rounds the double vectors), with storage that
+     * libtorch owns (safe to use in a backward after the array is closed).
+     */
     public NDArray edgeVectors(NDManager manager, DataType type) {
-        return manager.create(vectors, new Shape(centre.length, 3)).toType(type, false);
+        return PetBackbone.owned(manager, vectors, new Shape(centre.length, 3), type);
     }
 
     /** For each of the N·M padded slots, its edge index, or E for padding. */

@@ -176,7 +176,7 @@ public final class PetPlugin implements ModelPlugin {
             for (int b = 0; b < y.length; b++) {
                 y[b] = ((PetSample) samples.get(b)).energyLabel();
             }
-            lab.add(manager.create(y, new Shape(y.length, 1)).toType(type, false));
+            lab.add(PetBackbone.owned(manager, y, new Shape(y.length, 1), type));
             if (samples.stream().allMatch(s -> ((PetSample) s).forces() != null)) {
                 double[] f = new double[3 * g.atomCount()];
                 int off = 0;
@@ -185,7 +185,7 @@ public final class PetPlugin implements ModelPlugin {
                     System.arraycopy(sf, 0, f, off, sf.length);
                     off += sf.length;
                 }
-                lab.add(manager.create(f, new Shape(g.atomCount(), 3)).toType(type, false));
+                lab.add(PetBackbone.owned(manager, f, new Shape(g.atomCount(), 3), type));
             }
         }
         return new Batch(new NDList(x), lab, samples);

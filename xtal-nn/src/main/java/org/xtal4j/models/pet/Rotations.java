@@ -47,8 +47,8 @@ public final class Rotations {
         for (int b = 0; b < matrices.length; b++) {
             System.arraycopy(matrices[b], 0, flat, 9 * b, 9);
         }
-        NDArray r = m.create(flat, new Shape(matrices.length, 3, 3)).toType(x.getDataType(), false);
-        NDArray perEdge = r.get(new NDIndex("{}", m.create(graph.edgeStructure())));     // (E, 3, 3)
+        NDArray r = PetBackbone.owned(m, flat, new Shape(matrices.length, 3, 3), x.getDataType());
+        NDArray perEdge = r.get(new NDIndex("{}", PetBackbone.indices(m, graph.edgeStructure())));  // (E, 3, 3)
         long e = graph.edgeCount();
         return x.reshape(e, 1, 3).matMul(perEdge).reshape(e, 3);
     }

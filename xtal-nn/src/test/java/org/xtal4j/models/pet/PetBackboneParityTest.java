@@ -138,6 +138,28 @@ class PetBackboneParityTest {
         assertThat(w[2]).isLessThan(5e-4);
     }
 
+    /** The backbone alone is not rotation-invariant (what ECSE is for): the rotated inputs change E by far more than rounding. */
+    @Test
+    void backboneAloneIsNotRotationInvariant() throws Exception {
+        double smallest = Double.MAX_VALUE;
+        try (NDManager m = Backend.get().newManager()) {
+            PetBackbone bb = new PetBackbone(PetFixtures.block(m, DataType.FLOAT64));
+            ParameterStore ps = PetFixtures.store(m);
+            for (String name : PetFixtures.CASES) {
+                double[] e = new double[2];
+                for (int k = 0; k < 2; k++) {
+                    JsonNode in = PetFixtures.input(name, k == 0 ? "original" : "rotated");
+                    PetGraph g = PetGraph.of(PetFixtures.structure(in), 5.0, PetFixtures::speciesIndex);
+                    e[k] = run(bb, ps, m, g, DataType.FLOAT64).energy();
+                }
+                smallest = Math.min(smallest, Math.abs(e[1] - e[0]));
+            }
+        }
+        System.out.printf(Locale.ROOT, "PET backbone under the fixture rotation Q: smallest |ΔE| over the cases %.2e eV%n",
+                smallest);
+        assertThat(smallest).isGreaterThan(1e-3);
+    }
+
     /**
      * Worst [rel ΔE, Δe_i, ΔF] in reference order and [rel ΔE, ΔF] with the foundation's neighbour list,
      * over the five cases and three orientations.
