@@ -94,5 +94,4 @@ public final class PetPredictor {
         p.initialize(b, manager, setup);
         return b;
     }
-
 }
