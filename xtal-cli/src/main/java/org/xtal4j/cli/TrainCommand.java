@@ -140,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliFailure(e.getMessage());
         }
-        ModelSetup setup = new ModelSetup(mc, norm, vocabulary(), prec);
+        ModelSetup setup = plugin.fitToTrainingData(new ModelSetup(mc, norm, vocabulary(), prec), trainStructures);
         List<RecordError> skipped = new ArrayList<>(ld.skipped());
         List<Sample> train = prepare(plugin, setup, ld.part(LabelledData.TRAIN), skipped);
         List<Sample> val = prepare(plugin, setup, ld.part(LabelledData.VAL), skipped);

@@ -107,6 +107,16 @@ public interface ModelPlugin {
         return false;
     }
 
+    /**
+     * Adapts the setup to the training structures before training starts (called once by the training
+     * command, after the normalisation was fitted): e.g. PET fits per-element energy offsets (its
+     * self-contributions) into the normalisation and loss scales into its hyper-parameters. The default
+     * returns the setup unchanged.
+     */
+    default ModelSetup fitToTrainingData(ModelSetup setup, List<Structure> training) {
+        return setup;
+    }
+
     /** Names of the attention outputs {@link #forward} adds when explaining (empty when it cannot explain). */
     default Set<String> explanationOutputs() {
         return Set.of();
