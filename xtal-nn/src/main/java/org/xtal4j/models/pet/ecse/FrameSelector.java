@@ -152,8 +152,8 @@ public final class FrameSelector {
         for (int k = 0; k < code.length; k++) {
             shifted[k] = code[k] - max;
         }
-        NDArray codes = w.getManager().create(code).toType(w.getDataType(), false);
-        NDArray sh = w.getManager().create(shifted).toType(w.getDataType(), false);
+        NDArray codes = Tensors.constant(code, w);
+        NDArray sh = Tensors.constant(shifted, w);
         NDArray maxType = Switching.smoothMax(sh, w, cfg.betaWeights()).add(max);
         NDArray wThr = maxType.sub(0.5);
         NDArray half = Scalars.of(w, 0.5);
@@ -168,7 +168,7 @@ public final class FrameSelector {
             NDArray weight, NDArray frames) {
         // the reference: w_aux = f(0; AUX_THRESHOLD, AUX_THRESHOLD_DELTA) (= 1 with the defaults)
         double auxValue = Switching.cutoff(0.0, cfg.auxThreshold(), cfg.auxThresholdDelta());
-        NDArray aux = rIn.getManager().create(auxValue).toType(rIn.getDataType(), false);
+        NDArray aux = Tensors.constant(new double[] {auxValue}, rIn).reshape(new ai.djl.ndarray.types.Shape());
         return new EcseFrames(rIn, atom, a, b, fA, fB, qs, weight, frames, new int[0], null, aux, null, List.of(),
                 new int[0], null, null);
     }

@@ -52,7 +52,7 @@ final class InnerCutoff {
         if (total == 0) {
             double[] v = new double[n];
             java.util.Arrays.fill(v, rOut + cfg.deltaRCut());
-            return mgr.create(v).toType(length.getDataType(), false);
+            return Tensors.constant(v, length);
         }
         int[] a = new int[total];
         int[] b = new int[total];

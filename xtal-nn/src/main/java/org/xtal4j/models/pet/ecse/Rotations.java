@@ -76,7 +76,9 @@ public final class Rotations {
         for (int i = 0; i < 3; i++) {
             System.arraycopy(r[i], 0, flat, 3 * i, 3);
         }
-        return like.getManager().create(flat, new Shape(3, 3)).toType(like.getDataType(), false);
+        try (NDArray d = like.getManager().create(flat, new Shape(3, 3))) {
+            return d.toType(like.getDataType(), true); // a libtorch-owned copy (matmul saves its operands)
+        }
     }
 
     /**

@@ -35,8 +35,26 @@ final class Tensors {
         for (int k = 0; k < index.length; k++) {
             l[k] = index[k];
         }
-        try (NDArray idx = a.getManager().create(l)) {
+        try (NDArray idx = owned(a.getManager().create(l))) {
             return a.get(new NDIndex("{}", idx));
+        }
+    }
+
+    /**
+     * A libtorch-owned copy of an array DJL made from a Java buffer (NDManager.create): autograd keeps
+     * the operands it saves (gather indices, matmul factors) alive after DJL frees that buffer, and then
+     * reads garbage (see org.xtal4j.nn.Scalars). Closes the original.
+     */
+    static NDArray owned(NDArray fromJava) {
+        try (fromJava) {
+            return fromJava.duplicate();
+        }
+    }
+
+    /** Doubles as a libtorch-owned array in the dtype and manager of {@code like}. */
+    static NDArray constant(double[] values, NDArray like) {
+        try (NDArray d = like.getManager().create(values)) {
+            return d.toType(like.getDataType(), true);
         }
     }
 
