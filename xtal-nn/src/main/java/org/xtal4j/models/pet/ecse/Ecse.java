@@ -1,6 +1,5 @@
 package org.xtal4j.models.pet.ecse;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -84,8 +83,7 @@ public final class Ecse {
      */
     public EnergyAndForces energyAndForces(EcseEdges edges) {
         try (NDScope scope = new NDScope();
-                GradientCollector gc = Engine.getEngine(edges.vectors().getManager().getEngine().getEngineName())
-                        .newGradientCollector()) {
+                GradientCollector gc = edges.vectors().getManager().getEngine().newGradientCollector()) {
             NDArray leaf = edges.vectors().stopGradient().duplicate();
             leaf.setRequiresGradient(true);
             EcseEdges e = edges.withVectors(leaf);
