@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.xtal4j.nn.Autograd;
+import org.xtal4j.nn.Scalars;
 
 /**
  * Equivariant coordinate-system ensemble (spec pet.md §3.5), global version: the frames of all atoms are
@@ -178,7 +179,7 @@ public final class Ecse {
     private NDArray normaliser(EcseFrames fr) {
         NDArray den = null;
         if (fr.numFrames() > 0) {
-            den = fr.weights().sum().mul(cfg.numAdditionalRotations());
+            den = Scalars.mul(fr.weights().sum(), cfg.numAdditionalRotations()); // MulBackward saves the scalar
         }
         if (aux != null) {
             den = den == null ? fr.auxWeight() : den.add(fr.auxWeight());

@@ -76,9 +76,7 @@ public final class Rotations {
         for (int i = 0; i < 3; i++) {
             System.arraycopy(r[i], 0, flat, 3 * i, 3);
         }
-        try (NDArray d = like.getManager().create(flat, new Shape(3, 3))) {
-            return d.toType(like.getDataType(), true); // a libtorch-owned copy (matmul saves its operands)
-        }
+        return Tensors.constant(flat, like).reshape(3, 3); // libtorch-owned (matmul saves its operands)
     }
 
     /**

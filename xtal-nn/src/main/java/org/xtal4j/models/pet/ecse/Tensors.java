@@ -51,10 +51,18 @@ final class Tensors {
         }
     }
 
-    /** Doubles as a libtorch-owned array in the dtype and manager of {@code like}. */
+    /**
+     * Doubles as a libtorch-owned array in the dtype and manager of {@code like}. Note that
+     * {@code toType(t, true)} does not copy when the dtype is unchanged (DJL calls torch {@code to}, which
+     * returns the same tensor), so it would still alias the Java buffer; {@code duplicate()} is a real clone.
+     */
     static NDArray constant(double[] values, NDArray like) {
         try (NDArray d = like.getManager().create(values)) {
-            return d.toType(like.getDataType(), true);
+            NDArray typed = d.toType(like.getDataType(), false);
+            if (typed == d) {
+                return d.duplicate();
+            }
+            return typed; // a conversion allocates a new libtorch tensor
         }
     }
 

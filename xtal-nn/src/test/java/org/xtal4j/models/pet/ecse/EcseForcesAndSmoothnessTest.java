@@ -116,6 +116,23 @@ class EcseForcesAndSmoothnessTest {
         }
     }
 
+    @Test
+    void repeatedCallsOnTheSameEdgesAgreeAndLeaveTheInputAlone() {
+        double[][] pos = EcseToys.cluster(6, 11);
+        try (NDManager sm = manager.newSubManager()) {
+            EcseEdges e = EcseToys.edges(sm, pos, DataType.FLOAT64);
+            double[] before = Tensors.host(e.vectors());
+            Ecse ecse = new Ecse(CFG.toBuilder().frameBatchSize(1).build(), TOY, null);
+            EnergyAndForces a = ecse.energyAndForces(e);
+            EnergyAndForces b = new Ecse(CFG, TOY, null).energyAndForces(e);
+            double c = new Ecse(CFG, TOY, null).energy(e).energyValue();
+            assertThat(Tensors.host(e.vectors())).containsExactly(before);
+            assertThat(b.numFrames()).isEqualTo(a.numFrames());
+            assertThat(b.energy()).isCloseTo(a.energy(), org.assertj.core.data.Offset.offset(1e-13));
+            assertThat(c).isCloseTo(a.energy(), org.assertj.core.data.Offset.offset(1e-13));
+        }
+    }
+
     /** Five atoms; atom 2 bends towards the line 1–0–2 as θ → 0 and atom 4 sits at distance s from atom 0. */
     private static double[][] bent(double theta, double s) {
         double[] u = {-0.3, -1.0, -0.5};
