@@ -37,4 +37,32 @@ final class DataOptions {
     @Option(names = "--id-column", paramLabel = "C",
             description = "Column holding record ids (default: id, material_id, mp_id or file_id).")
     String idColumn;
+
+    @Option(names = "--limit", split = ",", paramLabel = "N",
+            description = "Read only the first N rows of each part (in file order; rows of other parts are not "
+                    + "parsed); three values TRAIN,VAL,TEST limit the parts separately. For quick runs on a subset.")
+    List<Integer> limit = new ArrayList<>();
+
+    /** The row limit of a part (train or all: first value, val: second, test: third); 0 = no limit. */
+    int limitOf(String part) {
+        if (limit.isEmpty()) {
+            return 0;
+        }
+        if (limit.size() != 1 && limit.size() != 3) {
+            throw new CliFailure("--limit takes one value or three (train,val,test), got " + limit);
+        }
+        for (int n : limit) {
+            if (n < 1) {
+                throw new CliFailure("--limit must be positive, got " + limit);
+            }
+        }
+        if (limit.size() == 1) {
+            return limit.get(0);
+        }
+        return switch (part) {
+            case LabelledData.VAL -> limit.get(1);
+            case LabelledData.TEST -> limit.get(2);
+            default -> limit.get(0);
+        };
+    }
 }
