@@ -89,8 +89,22 @@ class SiteNetTrainCommandTest {
                 "--out", dir.resolve("x").toString(), "--max-atoms", "100");
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("--max-atoms").contains("sitenet");
-        Cli.Result l = train(dir.resolve("l"), "--limit", "3,1");
+        Cli.Result l = train(dir.resolve("l"), "--limit", "3,1,1,1");
         assertThat(l.status()).isEqualTo(1);
         assertThat(l.err()).contains("--limit");
+        Cli.Result z = train(dir.resolve("z"), "--limit", "0");
+        assertThat(z.status()).isEqualTo(1);
+        assertThat(z.err()).contains("--limit must be positive");
+    }
+
+    @Test
+    void limitWithTwoValuesLeavesTheTestPartWhole() throws Exception {
+        Path out = dir.resolve("two");
+        Cli.Result r = train(out, "--limit", "2,1");
+        assertThat(r.status()).as(r.toString()).isZero();
+        JsonNode extra = ModelFile.read(out.resolve("model.xtal")).provenance().extra();
+        assertThat(extra.get("trainingSize").asInt()).isEqualTo(2);
+        assertThat(extra.get("validationSize").asInt()).isEqualTo(1);
+        assertThat(extra.get("testSize").asInt()).isEqualTo(2);
     }
 }
