@@ -55,6 +55,18 @@ public final class SiteNetForward {
     public static Map<String, NDArray> forward(Map<String, NDArray> p, NDArray atomicId, NDArray magpie,
             NDArray oxidation, NDArray interaction, NDArray attentionI, NDArray attentionJ, NDArray mask, NDArray coo,
             int crystals, double distanceCutoff) {
+        return forward(p, atomicId, magpie, oxidation, interaction, attentionI, attentionJ, mask, coo, crystals,
+                distanceCutoff, true);
+    }
+
+    /**
+     * The forward pass; with {@code inspect} false (training and prediction) the pair-sized intermediates that
+     * nothing downstream reads are neither kept nor computed: the interaction features g^I are closed once
+     * concatenated and the last block's g^I (unused by the model) is skipped, so those entries are absent.
+     */
+    public static Map<String, NDArray> forward(Map<String, NDArray> p, NDArray atomicId, NDArray magpie,
+            NDArray oxidation, NDArray interaction, NDArray attentionI, NDArray attentionJ, NDArray mask, NDArray coo,
+            int crystals, double distanceCutoff, boolean inspect) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         Function<String, NDArray> w = name -> {
             NDArray a = p.get(name);
@@ -78,7 +90,9 @@ public final class SiteNetForward {
         NDArray inter = dense(interaction, w, "encoder.interaction_featurization",
                 "encoder.interaction_featurization_norm.Norm");
         out.put("fwd.S0", s);
-        out.put("fwd.I0", inter);
+        if (inspect) {
+            out.put("fwd.I0", inter);
+        }
 
         long rowsN = attentionI.getShape().get(0);
         long width = attentionI.getShape().get(1);
@@ -94,11 +108,18 @@ public final class SiteNetForward {
         for (int b = 0; b < blocks; b++) {
             String pre = "encoder.Attention_Blocks." + b + ".";
             String name = "fwd.block" + (b + 1) + ".";
-            NDArray si = s.get(new NDIndex("{}", attentionI.flatten())).reshape(rowsN, width, -1);
-            NDArray sj = s.get(new NDIndex("{}", attentionJ.flatten())).reshape(rowsN, width, -1);
+            NDArray gi = s.get(new NDIndex("{}", attentionI.flatten()));
+            NDArray gj = s.get(new NDIndex("{}", attentionJ.flatten()));
+            NDArray si = gi.reshape(rowsN, width, -1);
+            NDArray sj = gj.reshape(rowsN, width, -1);
             NDArray bond = NDArrays.concat(new ai.djl.ndarray.NDList(si, sj, inter), 2);
-            si.close();   // the gathers' backward needs only the indices
-            sj.close();
+            // the gathers' backward needs only the indices: their [Σn, W, λ] results go at once
+            for (NDArray g : new NDArray[] {si, sj, gi, gj}) {
+                g.close();
+            }
+            if (!inspect) {
+                inter.close();   // the concatenation's backward does not read its inputs
+            }
             NDArray hidden = bond;
             for (int l = 0; p.containsKey(pre + "ije_to_multihead.linear_layers." + l + ".weight"); l++) {
                 NDArray next = dense(hidden, w, pre + "ije_to_multihead.linear_layers." + l,
@@ -125,10 +146,14 @@ public final class SiteNetForward {
             out.put(name + "F", f);
             out.put(name + "aggregated", agg);
             out.put(name + "site_features", sNew);
-            // the last block's g^I output is never used by the model; it is kept for inspection
-            inter = dense(bond, w, pre + "ije_to_Interaction_Features.linear_layers.0",
-                    pre + "ije_to_Interaction_Features.norm_layers.0.Norm");
-            out.put(name + "interaction_features", inter);
+            // the last block's g^I output is never used by the model; it is computed for inspection only
+            if (inspect || b < blocks - 1) {
+                inter = dense(bond, w, pre + "ije_to_Interaction_Features.linear_layers.0",
+                        pre + "ije_to_Interaction_Features.norm_layers.0.Norm");
+                if (inspect) {
+                    out.put(name + "interaction_features", inter);
+                }
+            }
             siteOut[b] = sNew;
             attention[b] = att;
             s = sNew;
