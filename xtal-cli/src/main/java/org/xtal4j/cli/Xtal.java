@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
                 TrainCommand.class,
                 PredictCommand.class,
                 EvaluateCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class Xtal implements Callable<Integer> {

@@ -1,0 +1,390 @@
+package org.xtal4j.nn.perf;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.ToDoubleFunction;
+import org.xtal4j.nn.Autograd;
+import org.xtal4j.nn.Backend;
+import org.xtal4j.nn.model.Batch;
+import org.xtal4j.nn.model.ModelPlugin;
+import org.xtal4j.nn.model.ModelSetup;
+import org.xtal4j.nn.model.Sample;
+import org.xtal4j.nn.train.Adam;
+import org.xtal4j.nn.train.Batcher;
+import org.xtal4j.nn.train.GradClip;
+import org.xtal4j.nn.train.Losses;
+import org.xtal4j.nn.train.TrainConfig;
+
+/**
+ * Times a model's training step and inference the way the {@code Trainer} runs them (same batching by atom
+ * count, loss, clipping and Adam of the {@link TrainConfig}): {@code warmup} steps, then {@code steps}
+ * measured ones, first training and then inference (evaluation batches) with the weights reached. During
+ * the measured steps {@link StageTimes} is on; this class adds its own stages {@link #COLLATE},
+ * {@link #FORWARD}, {@link #BACKWARD} and {@link #OPTIMISER}, which partition the step; the stages a model
+ * reports itself ("periodic sums", "attention", ...) run inside forward or backward.
+ */
+public final class ThroughputBench {
+
+    /** Data preparation per batch: the plugin's collate, which computes the geometry for Crystalformer. */
+    public static final String COLLATE = "geometry+collate";
+    /** Forward pass and loss. */
+    public static final String FORWARD = "forward";
+    /** Backward pass of the loss. */
+    public static final String BACKWARD = "backward";
+    /** Gradient read-out, clipping and the Adam update. */
+    public static final String OPTIMISER = "optimiser";
+    /** The stages measured here (the step's partition), in step order. */
+    public static final List<String> OWN_STAGES = List.of(COLLATE, FORWARD, BACKWARD, OPTIMISER);
+
+    private final ModelPlugin plugin;
+    private final ModelSetup setup;
+    private final TrainConfig config;
+    private final List<? extends Sample> samples;
+    private final int warmup;
+    private final int steps;
+    private final ToDoubleFunction<Sample> flops;
+
+    private ThroughputBench(Builder b) {
+        this.plugin = Objects.requireNonNull(b.plugin, "plugin");
+        this.setup = Objects.requireNonNull(b.setup, "setup");
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.samples = List.copyOf(Objects.requireNonNull(b.samples, "samples"));
+        this.warmup = b.warmup;
+        this.steps = b.steps;
+        this.flops = b.flops;
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no samples to benchmark");
+        }
+        if (warmup < 0 || steps < 1) {
+            throw new IllegalArgumentException("warm-up must be >= 0 and steps >= 1");
+        }
+        if (samples.stream().anyMatch(s -> !s.hasLabels())) {
+            throw new IllegalArgumentException("training needs labelled samples");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The measured steps of one phase.
+     *
+     * @param steps        measured steps (batches)
+     * @param structures   structures in them
+     * @param atoms        atoms in them
+     * @param seconds      wall-clock time of the measured steps
+     * @param stageMs      milliseconds per step by stage (own stages and the model's), sorted by name
+     * @param forwardFlops forward FLOPs of the measured structures by the model's FLOP model (NaN: none)
+     */
+    public record Phase(int steps, long structures, long atoms, double seconds, Map<String, Double> stageMs,
+                        double forwardFlops) {
+
+        public double structuresPerSecond() {
+            return structures / seconds;
+        }
+
+        public double msPerStep() {
+            return 1e3 * seconds / steps;
+        }
+
+        public double meanAtoms() {
+            return (double) atoms / structures;
+        }
+    }
+
+    /**
+     * A benchmark's result.
+     *
+     * @param train          training steps
+     * @param inference      inference batches
+     * @param heapPeak       peak JVM heap bytes over the whole benchmark (pool peaks; they were reset at its start)
+     * @param rssPeak        peak resident set of the process since it started (VmHWM), empty without /proc
+     * @param rssFirstStep   resident set after the first measured training step (0 without /proc)
+     * @param rssLastStep    resident set after the last measured training step (0 without /proc)
+     */
+    public record Result(Phase train, Phase inference, long heapPeak, OptionalLong rssPeak, long rssFirstStep,
+                         long rssLastStep) {
+
+        /** Peak memory of the process: VmHWM where known (heap and native), otherwise the heap peak. */
+        public long peakMemoryBytes() {
+            return Math.max(heapPeak, rssPeak.orElse(0));
+        }
+    }
+
+    /** Runs the training phase and then the inference phase. */
+    public Result run() {
+        Backend backend = Backend.get();
+        boolean stagesWereOn = StageTimes.enabled();
+        MemoryProbe.resetHeapPeak();
+        Batcher batcher = Batcher.of(config);
+        Losses.Kind lossKind = Losses.Kind.parse(config.lossFunc());
+        try (NDManager root = backend.newManager()) {
+            backend.seed(config.seed());
+            Block block = plugin.newBlock(setup);
+            plugin.initialize(block, root, setup);
+            Map<String, NDArray> trainable = new LinkedHashMap<>();
+            for (Map.Entry<String, Parameter> e : plugin.namedParameters(block).entrySet()) {
+                if (e.getValue().requiresGradient()) {
+                    trainable.put(e.getKey(), e.getValue().getArray());
+                }
+            }
+            ParameterStore ps = new ParameterStore(root, false);
+            Phase train;
+            long rssFirst = 0;
+            long rssLast = 0;
+            try (Adam opt = new Adam(config.optimizer().equals("adamw"), config.beta1(), config.beta2(),
+                    config.eps(), config.amsgrad(), Adam.groupsByPattern(trainable.keySet(),
+                    config.nodecayPattern(), config.nodecayWeightDecay(), config.weightDecay()), root)) {
+                Cycle batches = new Cycle(epoch -> batcher.trainingBatches(samples, epoch));
+                Meter meter = new Meter();
+                for (int i = 0; i < warmup + steps; i++) {
+                    if (i == warmup) {
+                        meter.start();
+                    }
+                    List<Sample> batch = pick(batches.next());
+                    trainStep(backend, root, block, ps, trainable, opt, lossKind, batch);
+                    if (i >= warmup) {
+                        meter.count(batch);
+                        long rss = MemoryProbe.rss().orElse(0);
+                        rssFirst = i == warmup ? rss : rssFirst;
+                        rssLast = rss;
+                    }
+                }
+                train = meter.stop();
+            }
+            Cycle evalBatches = new Cycle(epoch -> batcher.evaluationBatches(samples));
+            Meter meter = new Meter();
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup) {
+                    meter.start();
+                }
+                List<Sample> batch = pick(evalBatches.next());
+                inferenceStep(backend, root, block, ps, trainable, batch);
+                if (i >= warmup) {
+                    meter.count(batch);
+                }
+            }
+            Phase inference = meter.stop();
+            return new Result(train, inference, MemoryProbe.heapPeak(), MemoryProbe.rssPeak(), rssFirst, rssLast);
+        } finally {
+            StageTimes.reset();
+            StageTimes.enable(stagesWereOn);
+        }
+    }
+
+    /** One optimiser step as the Trainer takes it, with its parts timed. */
+    private void trainStep(Backend backend, NDManager root, Block block, ParameterStore ps,
+                           Map<String, NDArray> trainable, Adam opt, Losses.Kind lossKind, List<Sample> samples) {
+        try (NDManager sm = root.newSubManager()) {
+            backend.ensureFlushDenormal();
+            try (NDScope scope = new NDScope()) {
+                Autograd.zeroGrad(trainable.values());
+                long t = System.nanoTime();
+                Batch batch = plugin.collate(samples, sm, setup);
+                t = lap(COLLATE, t);
+                try (GradientCollector gc = backend.engine().newGradientCollector()) {
+                    NDList outputs = plugin.forward(block, ps, batch, true, false, setup);
+                    NDArray loss = lossKind == Losses.Kind.MODEL ? plugin.loss(outputs, batch, setup)
+                            : Losses.of(lossKind, outputs.get(ModelPlugin.OUTPUT_PREDICTION), batch.labels().get(0));
+                    t = lap(FORWARD, t);
+                    if (plugin.needsInputGradients()) {
+                        Autograd.backward(loss);
+                    } else {
+                        gc.backward(loss);
+                    }
+                    loss.toType(DataType.FLOAT64, false).getDouble();
+                    t = lap(BACKWARD, t);
+                }
+                if (plugin.needsInputGradients()) {
+                    Autograd.detachGrads(trainable.values());
+                    Autograd.detachGrads(batch.inputs().stream().filter(NDArray::hasGradient).toList());
+                }
+            }
+            long t = System.nanoTime();
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            try {
+                for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                    PtNDArray g = JniUtils.getGradient((PtNDArray) e.getValue());
+                    if (g != null) {
+                        grads.put(e.getKey(), g);
+                    }
+                }
+                if (config.clipValue() > 0) {
+                    GradClip.clipValue(grads.values(), config.clipValue());
+                }
+                if (config.clipNorm() > 0) {
+                    GradClip.clipNorm(grads.values(), config.clipNorm());
+                }
+                opt.step(trainable, grads, config.lr());
+            } finally {
+                grads.values().forEach(NDArray::close);
+            }
+            lap(OPTIMISER, t);
+        }
+    }
+
+    /** One evaluation-mode batch: collate and forward, predictions read back to the host. */
+    private void inferenceStep(Backend backend, NDManager root, Block block, ParameterStore ps,
+                               Map<String, NDArray> trainable, List<Sample> samples) {
+        try (NDManager sm = root.newSubManager();
+             NDScope scope = new NDScope()) {
+            backend.ensureFlushDenormal();
+            long t = System.nanoTime();
+            Batch batch = plugin.collate(samples, sm, setup);
+            t = lap(COLLATE, t);
+            NDList outputs;
+            if (plugin.needsInputGradients()) {
+                try (GradientCollector gc = backend.engine().newGradientCollector()) {
+                    outputs = plugin.forward(block, ps, batch, false, false, setup);
+                }
+                Autograd.zeroGrad(trainable.values());
+                Autograd.detachGrads(trainable.values());
+                Autograd.detachGrads(batch.inputs().stream().filter(NDArray::hasGradient).toList());
+            } else {
+                outputs = plugin.forward(block, ps, batch, false, false, setup);
+            }
+            outputs.get(ModelPlugin.OUTPUT_PREDICTION).toType(DataType.FLOAT64, false).toDoubleArray();
+            lap(FORWARD, t);
+        }
+    }
+
+    private static long lap(String stage, long since) {
+        long now = System.nanoTime();
+        StageTimes.add(stage, now - since);
+        return now;
+    }
+
+    private List<Sample> pick(int[] idx) {
+        List<Sample> out = new ArrayList<>(idx.length);
+        for (int i : idx) {
+            out.add(samples.get(i));
+        }
+        return out;
+    }
+
+    /** Batches of consecutive epochs, endlessly. */
+    private static final class Cycle {
+        private final java.util.function.IntFunction<List<int[]>> epochs;
+        private List<int[]> current = List.of();
+        private int epoch = -1;
+        private int next;
+
+        Cycle(java.util.function.IntFunction<List<int[]>> epochs) {
+            this.epochs = epochs;
+        }
+
+        int[] next() {
+            while (next >= current.size()) {
+                current = epochs.apply(++epoch);
+                next = 0;
+                if (current.isEmpty()) {
+                    throw new IllegalArgumentException("no batch: fewer samples than a batch with drop_last");
+                }
+            }
+            return current.get(next++);
+        }
+    }
+
+    /** Counts the measured steps of one phase and turns StageTimes into per-step milliseconds. */
+    private final class Meter {
+        private long t0;
+        private int n;
+        private long structures;
+        private long atoms;
+        private double flopSum;
+
+        void start() {
+            StageTimes.reset();
+            StageTimes.enable(true);
+            t0 = System.nanoTime();
+        }
+
+        void count(List<Sample> batch) {
+            n++;
+            structures += batch.size();
+            for (Sample s : batch) {
+                atoms += s.atomCount();
+                flopSum += flops == null ? Double.NaN : flops.applyAsDouble(s);
+            }
+        }
+
+        Phase stop() {
+            double secs = (System.nanoTime() - t0) / 1e9;
+            StageTimes.enable(false);
+            Map<String, Double> ms = new LinkedHashMap<>();
+            StageTimes.snapshot().forEach((k, v) -> ms.put(k, v / 1e6 / n));
+            StageTimes.reset();
+            return new Phase(n, structures, atoms, secs, ms, flopSum);
+        }
+    }
+
+    public static final class Builder {
+        private ModelPlugin plugin;
+        private ModelSetup setup;
+        private TrainConfig config = TrainConfig.defaultConfig();
+        private List<? extends Sample> samples;
+        private int warmup = 1;
+        private int steps = 3;
+        private ToDoubleFunction<Sample> flops;
+
+        public Builder plugin(ModelPlugin p) {
+            this.plugin = p;
+            return this;
+        }
+
+        public Builder setup(ModelSetup s) {
+            this.setup = s;
+            return this;
+        }
+
+        /** Batch size, batching, seed, loss, clipping and optimiser (the schedule is not used: lr is fixed). */
+        public Builder config(TrainConfig c) {
+            this.config = c;
+            return this;
+        }
+
+        /** Labelled, prepared samples; batches are drawn from them as the Trainer draws them. */
+        public Builder samples(List<? extends Sample> s) {
+            this.samples = s;
+            return this;
+        }
+
+        /** Unmeasured steps before each phase (default 1). */
+        public Builder warmup(int w) {
+            this.warmup = w;
+            return this;
+        }
+
+        /** Measured steps per phase (default 3). */
+        public Builder steps(int n) {
+            this.steps = n;
+            return this;
+        }
+
+        /** Forward FLOPs of one sample (the model's FLOP model); null: none. Called for measured samples only. */
+        public Builder flops(ToDoubleFunction<Sample> f) {
+            this.flops = f;
+            return this;
+        }
+
+        public ThroughputBench build() {
+            return new ThroughputBench(this);
+        }
+    }
+}
