@@ -127,6 +127,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Size of the square matmul that measures the machine (default: ${DEFAULT-VALUE}).")
     private int matmulSize;
 
+    @Option(names = "--matmul-seconds", paramLabel = "S", defaultValue = "1.0",
+            description = "How long the matmul measurement runs at least (default: ${DEFAULT-VALUE}).")
+    private double matmulSeconds;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     private Path json;
 
@@ -156,8 +160,8 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--precision: " + e.getMessage());
         }
-        if (steps < 1 || warmup < 0 || threads < 0 || maxStructures < 0 || matmulSize < 1) {
-            throw usage("--steps must be >= 1; --warmup, --threads, --max-structures >= 0; --matmul-size >= 1");
+        if (steps < 1 || warmup < 0 || threads < 0 || maxStructures < 0 || matmulSize < 1 || !(matmulSeconds >= 0)) {
+            throw usage("--steps must be >= 1; --warmup, --threads, --max-structures, --matmul-seconds >= 0; --matmul-size >= 1");
         }
         HyperParameters hp = new HyperParameters();
         if (config != null) {
@@ -202,7 +206,7 @@ final class BenchCommand implements Callable<Integer> {
     private int throughput(ModelPlugin plugin, ModelConfig mc, TrainConfig tc, Precision prec) throws IOException {
         Prepared p = prepareData(plugin, mc, tc, prec);
         ThroughputBench.Result r = bench(plugin, p.setup(), tc, p.samples(), steps);
-        MatmulProbe.Result mm = MatmulProbe.measure(matmulSize, prec.dataType(), 1.0);
+        MatmulProbe.Result mm = MatmulProbe.measure(matmulSize, prec.dataType(), matmulSeconds);
         BenchReport report = new BenchReport(plugin.name(), data.toString(), Backend.get().threads(),
                 prec.toString(), tc.batchSize(), warmup, p.prepareMs(), r, mm, CrystalformerFlops.TRAINING_FACTOR);
         PrintWriter o = spec.commandLine().getOut();

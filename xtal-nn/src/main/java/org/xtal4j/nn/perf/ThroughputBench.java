@@ -1,16 +1,5 @@
 package org.xtal4j.nn.perf;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,38 +7,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.ToDoubleFunction;
-import org.xtal4j.nn.Autograd;
-import org.xtal4j.nn.Backend;
-import org.xtal4j.nn.model.Batch;
 import org.xtal4j.nn.model.ModelPlugin;
 import org.xtal4j.nn.model.ModelSetup;
 import org.xtal4j.nn.model.Sample;
-import org.xtal4j.nn.train.Adam;
 import org.xtal4j.nn.train.Batcher;
-import org.xtal4j.nn.train.GradClip;
-import org.xtal4j.nn.train.Losses;
 import org.xtal4j.nn.train.TrainConfig;
 
 /**
  * Times a model's training step and inference the way the {@code Trainer} runs them (same batching by atom
  * count, loss, clipping and Adam of the {@link TrainConfig}): {@code warmup} steps, then {@code steps}
  * measured ones, first training and then inference (evaluation batches) with the weights reached. During
- * the measured steps {@link StageTimes} is on; this class adds its own stages {@link #COLLATE},
- * {@link #FORWARD}, {@link #BACKWARD} and {@link #OPTIMISER}, which partition the step; the stages a model
- * reports itself ("periodic sums", "attention", ...) run inside forward or backward.
+ * the measured steps {@link StageTimes} is on; {@link StepRunner} adds its own stages ({@link #OWN_STAGES}),
+ * which partition the step; the stages a model reports itself ("periodic sums", "attention", ...) run inside
+ * forward or backward.
  */
 public final class ThroughputBench {
 
-    /** Data preparation per batch: the plugin's collate, which computes the geometry for Crystalformer. */
-    public static final String COLLATE = "geometry+collate";
-    /** Forward pass and loss. */
-    public static final String FORWARD = "forward";
-    /** Backward pass of the loss. */
-    public static final String BACKWARD = "backward";
-    /** Gradient read-out, clipping and the Adam update. */
-    public static final String OPTIMISER = "optimiser";
-    /** The stages measured here (the step's partition), in step order. */
-    public static final List<String> OWN_STAGES = List.of(COLLATE, FORWARD, BACKWARD, OPTIMISER);
+    /** The stages {@link StepRunner} measures (the step's partition), in step order. */
+    public static final List<String> OWN_STAGES = List.of(StepRunner.COLLATE, StepRunner.FORWARD,
+            StepRunner.BACKWARD, StepRunner.OPTIMISER);
 
     private final ModelPlugin plugin;
     private final ModelSetup setup;
@@ -129,53 +105,37 @@ public final class ThroughputBench {
 
     /** Runs the training phase and then the inference phase. */
     public Result run() {
-        Backend backend = Backend.get();
         boolean stagesWereOn = StageTimes.enabled();
         MemoryProbe.resetHeapPeak();
         Batcher batcher = Batcher.of(config);
-        Losses.Kind lossKind = Losses.Kind.parse(config.lossFunc());
-        try (NDManager root = backend.newManager()) {
-            backend.seed(config.seed());
-            Block block = plugin.newBlock(setup);
-            plugin.initialize(block, root, setup);
-            Map<String, NDArray> trainable = new LinkedHashMap<>();
-            for (Map.Entry<String, Parameter> e : plugin.namedParameters(block).entrySet()) {
-                if (e.getValue().requiresGradient()) {
-                    trainable.put(e.getKey(), e.getValue().getArray());
-                }
-            }
-            ParameterStore ps = new ParameterStore(root, false);
+        try (StepRunner runner = new StepRunner(plugin, setup, config)) {
             Phase train;
             long rssFirst = 0;
             long rssLast = 0;
-            try (Adam opt = new Adam(config.optimizer().equals("adamw"), config.beta1(), config.beta2(),
-                    config.eps(), config.amsgrad(), Adam.groupsByPattern(trainable.keySet(),
-                    config.nodecayPattern(), config.nodecayWeightDecay(), config.weightDecay()), root)) {
-                Cycle batches = new Cycle(epoch -> batcher.trainingBatches(samples, epoch));
-                Meter meter = new Meter();
-                for (int i = 0; i < warmup + steps; i++) {
-                    if (i == warmup) {
-                        meter.start();
-                    }
-                    List<Sample> batch = pick(batches.next());
-                    trainStep(backend, root, block, ps, trainable, opt, lossKind, batch);
-                    if (i >= warmup) {
-                        meter.count(batch);
-                        long rss = MemoryProbe.rss().orElse(0);
-                        rssFirst = i == warmup ? rss : rssFirst;
-                        rssLast = rss;
-                    }
-                }
-                train = meter.stop();
-            }
-            Cycle evalBatches = new Cycle(epoch -> batcher.evaluationBatches(samples));
+            Cycle batches = new Cycle(epoch -> batcher.trainingBatches(samples, epoch));
             Meter meter = new Meter();
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     meter.start();
                 }
+                List<Sample> batch = pick(batches.next());
+                runner.train(batch);
+                if (i >= warmup) {
+                    meter.count(batch);
+                    long rss = MemoryProbe.rss().orElse(0);
+                    rssFirst = i == warmup ? rss : rssFirst;
+                    rssLast = rss;
+                }
+            }
+            train = meter.stop();
+            Cycle evalBatches = new Cycle(epoch -> batcher.evaluationBatches(samples));
+            meter = new Meter();
+            for (int i = 0; i < warmup + steps; i++) {
+                if (i == warmup) {
+                    meter.start();
+                }
                 List<Sample> batch = pick(evalBatches.next());
-                inferenceStep(backend, root, block, ps, trainable, batch);
+                runner.infer(batch);
                 if (i >= warmup) {
                     meter.count(batch);
                 }
@@ -186,88 +146,6 @@ public final class ThroughputBench {
             StageTimes.reset();
             StageTimes.enable(stagesWereOn);
         }
-    }
-
-    /** One optimiser step as the Trainer takes it, with its parts timed. */
-    private void trainStep(Backend backend, NDManager root, Block block, ParameterStore ps,
-                           Map<String, NDArray> trainable, Adam opt, Losses.Kind lossKind, List<Sample> samples) {
-        try (NDManager sm = root.newSubManager()) {
-            backend.ensureFlushDenormal();
-            try (NDScope scope = new NDScope()) {
-                Autograd.zeroGrad(trainable.values());
-                long t = System.nanoTime();
-                Batch batch = plugin.collate(samples, sm, setup);
-                t = lap(COLLATE, t);
-                try (GradientCollector gc = backend.engine().newGradientCollector()) {
-                    NDList outputs = plugin.forward(block, ps, batch, true, false, setup);
-                    NDArray loss = lossKind == Losses.Kind.MODEL ? plugin.loss(outputs, batch, setup)
-                            : Losses.of(lossKind, outputs.get(ModelPlugin.OUTPUT_PREDICTION), batch.labels().get(0));
-                    t = lap(FORWARD, t);
-                    if (plugin.needsInputGradients()) {
-                        Autograd.backward(loss);
-                    } else {
-                        gc.backward(loss);
-                    }
-                    loss.toType(DataType.FLOAT64, false).getDouble();
-                    t = lap(BACKWARD, t);
-                }
-                if (plugin.needsInputGradients()) {
-                    Autograd.detachGrads(trainable.values());
-                    Autograd.detachGrads(batch.inputs().stream().filter(NDArray::hasGradient).toList());
-                }
-            }
-            long t = System.nanoTime();
-            Map<String, NDArray> grads = new LinkedHashMap<>();
-            try {
-                for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-                    PtNDArray g = JniUtils.getGradient((PtNDArray) e.getValue());
-                    if (g != null) {
-                        grads.put(e.getKey(), g);
-                    }
-                }
-                if (config.clipValue() > 0) {
-                    GradClip.clipValue(grads.values(), config.clipValue());
-                }
-                if (config.clipNorm() > 0) {
-                    GradClip.clipNorm(grads.values(), config.clipNorm());
-                }
-                opt.step(trainable, grads, config.lr());
-            } finally {
-                grads.values().forEach(NDArray::close);
-            }
-            lap(OPTIMISER, t);
-        }
-    }
-
-    /** One evaluation-mode batch: collate and forward, predictions read back to the host. */
-    private void inferenceStep(Backend backend, NDManager root, Block block, ParameterStore ps,
-                               Map<String, NDArray> trainable, List<Sample> samples) {
-        try (NDManager sm = root.newSubManager();
-             NDScope scope = new NDScope()) {
-            backend.ensureFlushDenormal();
-            long t = System.nanoTime();
-            Batch batch = plugin.collate(samples, sm, setup);
-            t = lap(COLLATE, t);
-            NDList outputs;
-            if (plugin.needsInputGradients()) {
-                try (GradientCollector gc = backend.engine().newGradientCollector()) {
-                    outputs = plugin.forward(block, ps, batch, false, false, setup);
-                }
-                Autograd.zeroGrad(trainable.values());
-                Autograd.detachGrads(trainable.values());
-                Autograd.detachGrads(batch.inputs().stream().filter(NDArray::hasGradient).toList());
-            } else {
-                outputs = plugin.forward(block, ps, batch, false, false, setup);
-            }
-            outputs.get(ModelPlugin.OUTPUT_PREDICTION).toType(DataType.FLOAT64, false).toDoubleArray();
-            lap(FORWARD, t);
-        }
-    }
-
-    private static long lap(String stage, long since) {
-        long now = System.nanoTime();
-        StageTimes.add(stage, now - since);
-        return now;
     }
 
     private List<Sample> pick(int[] idx) {
