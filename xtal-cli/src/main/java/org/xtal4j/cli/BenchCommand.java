@@ -33,6 +33,7 @@ import org.xtal4j.nn.perf.ThroughputBench;
 import org.xtal4j.nn.train.TargetNormaliser;
 import org.xtal4j.nn.train.TrainConfig;
 import org.xtal4j.structure.Structure;
+import org.xtal4j.symmetry.PrimitiveCellFinder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -95,6 +96,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Use a random subset of S structures (seeded; 0 = all).")
     private int maxStructures;
 
+    @Option(names = "--primitive", description = "Reduce every cell to its primitive cell first (tolerance "
+            + "0.25 Å); the model's result does not depend on the choice of cell, its cost does.")
+    private boolean primitive;
+
+    @Option(names = "--max-atoms", paramLabel = "A", defaultValue = "0",
+            description = "Leave out structures with more than A atoms (after --primitive; 0 = no limit).")
+    private int maxAtoms;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Hyper-parameters, JSON or YAML, as for train.")
     private Path config;
 
@@ -146,6 +155,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--cell", paramLabel = "FILE",
             description = "Scaling atoms: the base cell (default: one Cu atom, simple cubic, a = 2.6 Å).")
     private Path cell;
+
+    @Option(names = "--quiet", description = "No line per step on standard error.")
+    private boolean quiet;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Scaling: output folder for CSV and PNG.")
     private Path out;
@@ -207,7 +219,9 @@ final class BenchCommand implements Callable<Integer> {
         Prepared p = prepareData(plugin, mc, tc, prec);
         ThroughputBench.Result r = bench(plugin, p.setup(), tc, p.samples(), steps);
         MatmulProbe.Result mm = MatmulProbe.measure(matmulSize, prec.dataType(), matmulSeconds);
-        BenchReport report = new BenchReport(plugin.name(), data.toString(), Backend.get().threads(),
+        String what = data + (primitive ? " (primitive cells)" : "") + (maxAtoms > 0 ? " (<= " + maxAtoms
+                + " atoms)" : "");
+        BenchReport report = new BenchReport(plugin.name(), what, Backend.get().threads(),
                 prec.toString(), tc.batchSize(), warmup, p.prepareMs(), r, mm, CrystalformerFlops.TRAINING_FACTOR);
         PrintWriter o = spec.commandLine().getOut();
         o.print(report.table());
@@ -249,7 +263,19 @@ final class BenchCommand implements Callable<Integer> {
             items = new ArrayList<>(items.subList(0, maxStructures));
         }
         Backend.initialise(new Backend.Options(prec, threads));
-        List<Structure> structures = items.stream().map(LabelledData.Item::structure).toList();
+        List<Structure> structures = new ArrayList<>();
+        int tooLarge = 0;
+        for (LabelledData.Item it : items) {
+            Structure s = primitive ? primitiveWithLabels(it.structure(), ld.targets()) : it.structure();
+            if (maxAtoms > 0 && s.size() > maxAtoms) {
+                tooLarge++;
+            } else {
+                structures.add(s);
+            }
+        }
+        if (structures.isEmpty()) {
+            throw new CliFailure(data + ": no structure with at most " + maxAtoms + " atoms");
+        }
         Normalisation norm;
         try {
             norm = TargetNormaliser.fit(structures, ld.targets(), Map.of(),
@@ -273,11 +299,28 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliFailure(data + ": the model can take none of the structures");
         }
         PrintWriter err = spec.commandLine().getErr();
-        err.printf(Locale.ROOT, "xtal: bench %s on %s (%s): %d structures%s; %s%n", plugin.name(), data, wanted,
-                samples.size(), skipped > 0 ? " (" + skipped + " the model cannot take)" : "",
+        err.printf(Locale.ROOT, "xtal: bench %s on %s (%s%s): %d structures%s%s; %s%n", plugin.name(), data, wanted,
+                primitive ? ", primitive cells" : "", samples.size(),
+                skipped > 0 ? " (" + skipped + " the model cannot take)" : "",
+                tooLarge > 0 ? " (" + tooLarge + " with more than " + maxAtoms + " atoms left out)" : "",
                 Backend.get().describe());
         err.flush();
         return new Prepared(setup, samples, prepareMs);
+    }
+
+    /** The primitive cell, carrying the target values of the original. */
+    private static Structure primitiveWithLabels(Structure s, List<String> targetNames) {
+        Structure p;
+        try {
+            p = PrimitiveCellFinder.primitive(s);
+        } catch (RuntimeException e) {
+            return s;   // no primitive cell found (e.g. disorder): keep the cell as given
+        }
+        Structure.Builder b = p.toBuilder();
+        for (String t : targetNames) {
+            b.property(t, s.properties().get(t));
+        }
+        return b.build();
     }
 
     private ThroughputBench.Result bench(ModelPlugin plugin, ModelSetup setup, TrainConfig tc, List<Sample> samples,
@@ -285,7 +328,11 @@ final class BenchCommand implements Callable<Integer> {
         ToDoubleFunction<Sample> flops = FlopEstimates.of(plugin, setup);
         try {
             return ThroughputBench.builder().plugin(plugin).setup(setup).config(tc).samples(samples).warmup(warmup)
-                    .steps(measured).flops(flops).build().run();
+                    .steps(measured).flops(flops).log(quiet ? null : line -> {
+                        PrintWriter err = spec.commandLine().getErr();
+                        err.println("xtal: " + line);
+                        err.flush();
+                    }).build().run();
         } catch (IllegalArgumentException e) {
             throw new CliFailure(e.getMessage());
         }

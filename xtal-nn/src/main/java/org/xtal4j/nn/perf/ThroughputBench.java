@@ -16,7 +16,8 @@ import org.xtal4j.nn.train.TrainConfig;
 /**
  * Times a model's training step and inference the way the {@code Trainer} runs them (same batching by atom
  * count, loss, clipping and Adam of the {@link TrainConfig}): {@code warmup} steps, then {@code steps}
- * measured ones, first training and then inference (evaluation batches) with the weights reached. During
+ * measured ones, first training and then inference (evaluation mode, batches drawn as for training) with
+ * the weights reached. During
  * the measured steps {@link StageTimes} is on; {@link StepRunner} adds its own stages ({@link #OWN_STAGES}),
  * which partition the step; the stages a model reports itself ("periodic sums", "attention", ...) run inside
  * forward or backward.
@@ -27,6 +28,9 @@ public final class ThroughputBench {
     public static final List<String> OWN_STAGES = List.of(StepRunner.COLLATE, StepRunner.FORWARD,
             StepRunner.BACKWARD, StepRunner.OPTIMISER);
 
+    /** Epoch numbers of the inference batches' random stream (distinct from the training epochs). */
+    private static final int INFERENCE_EPOCHS = 1 << 20;
+
     private final ModelPlugin plugin;
     private final ModelSetup setup;
     private final TrainConfig config;
@@ -34,6 +38,7 @@ public final class ThroughputBench {
     private final int warmup;
     private final int steps;
     private final ToDoubleFunction<Sample> flops;
+    private final java.util.function.Consumer<String> log;
 
     private ThroughputBench(Builder b) {
         this.plugin = Objects.requireNonNull(b.plugin, "plugin");
@@ -43,6 +48,7 @@ public final class ThroughputBench {
         this.warmup = b.warmup;
         this.steps = b.steps;
         this.flops = b.flops;
+        this.log = b.log;
         if (samples.isEmpty()) {
             throw new IllegalArgumentException("no samples to benchmark");
         }
@@ -119,7 +125,9 @@ public final class ThroughputBench {
                     meter.start();
                 }
                 List<Sample> batch = pick(batches.next());
+                long t = System.nanoTime();
                 runner.train(batch);
+                report("training", i, batch, t);
                 if (i >= warmup) {
                     meter.count(batch);
                     long rss = MemoryProbe.rss().orElse(0);
@@ -128,14 +136,18 @@ public final class ThroughputBench {
                 }
             }
             train = meter.stop();
-            Cycle evalBatches = new Cycle(epoch -> batcher.evaluationBatches(samples));
+            // evaluation order is sorted by size, so its first batches would be the smallest structures: draw
+            // the inference batches like the training ones (bucketed, shuffled), from other epochs
+            Cycle evalBatches = new Cycle(epoch -> batcher.trainingBatches(samples, INFERENCE_EPOCHS + epoch));
             meter = new Meter();
             for (int i = 0; i < warmup + steps; i++) {
                 if (i == warmup) {
                     meter.start();
                 }
                 List<Sample> batch = pick(evalBatches.next());
+                long t = System.nanoTime();
                 runner.infer(batch);
+                report("inference", i, batch, t);
                 if (i >= warmup) {
                     meter.count(batch);
                 }
@@ -145,6 +157,15 @@ public final class ThroughputBench {
         } finally {
             StageTimes.reset();
             StageTimes.enable(stagesWereOn);
+        }
+    }
+
+    private void report(String phase, int i, List<Sample> batch, long since) {
+        if (log != null) {
+            log.accept(String.format(java.util.Locale.ROOT, "%s %s %d/%d: %d structures, %d atoms, %.0f ms",
+                    phase, i < warmup ? "warm-up" : "step", i < warmup ? i + 1 : i - warmup + 1,
+                    i < warmup ? warmup : steps, batch.size(), batch.stream().mapToInt(Sample::atomCount).sum(),
+                    (System.nanoTime() - since) / 1e6));
         }
     }
 
@@ -220,6 +241,7 @@ public final class ThroughputBench {
         private int warmup = 1;
         private int steps = 3;
         private ToDoubleFunction<Sample> flops;
+        private java.util.function.Consumer<String> log;
 
         public Builder plugin(ModelPlugin p) {
             this.plugin = p;
@@ -258,6 +280,12 @@ public final class ThroughputBench {
         /** Forward FLOPs of one sample (the model's FLOP model); null: none. Called for measured samples only. */
         public Builder flops(ToDoubleFunction<Sample> f) {
             this.flops = f;
+            return this;
+        }
+
+        /** Receives one line per step (phase, step, structures, atoms, time); null: silent. */
+        public Builder log(java.util.function.Consumer<String> l) {
+            this.log = l;
             return this;
         }
 
