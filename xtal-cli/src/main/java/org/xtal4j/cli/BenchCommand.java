@@ -265,8 +265,16 @@ final class BenchCommand implements Callable<Integer> {
         Backend.initialise(new Backend.Options(prec, threads));
         List<Structure> structures = new ArrayList<>();
         int tooLarge = 0;
+        int reduced = 0;
+        int noPrimitive = 0;
         for (LabelledData.Item it : items) {
-            Structure s = primitive ? primitiveWithLabels(it.structure(), ld.targets()) : it.structure();
+            Structure s = it.structure();
+            if (primitive) {
+                Structure p = primitiveWithLabels(s, ld.targets());
+                noPrimitive += p == null ? 1 : 0;
+                reduced += p != null && p.size() < s.size() ? 1 : 0;
+                s = p == null ? s : p;
+            }
             if (maxAtoms > 0 && s.size() > maxAtoms) {
                 tooLarge++;
             } else {
@@ -300,7 +308,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         err.printf(Locale.ROOT, "xtal: bench %s on %s (%s%s): %d structures%s%s; %s%n", plugin.name(), data, wanted,
-                primitive ? ", primitive cells" : "", samples.size(),
+                primitive ? ", primitive cells: " + reduced + " reduced, " + noPrimitive + " without one kept as given"
+                        : "", samples.size(),
                 skipped > 0 ? " (" + skipped + " the model cannot take)" : "",
                 tooLarge > 0 ? " (" + tooLarge + " with more than " + maxAtoms + " atoms left out)" : "",
                 Backend.get().describe());
@@ -308,13 +317,13 @@ final class BenchCommand implements Callable<Integer> {
         return new Prepared(setup, samples, prepareMs);
     }
 
-    /** The primitive cell, carrying the target values of the original. */
+    /** The primitive cell, carrying the target values of the original; null when none was found. */
     private static Structure primitiveWithLabels(Structure s, List<String> targetNames) {
         Structure p;
         try {
             p = PrimitiveCellFinder.primitive(s);
         } catch (RuntimeException e) {
-            return s;   // no primitive cell found (e.g. disorder): keep the cell as given
+            return null;   // no primitive cell found (e.g. disorder): the caller keeps the cell as given
         }
         Structure.Builder b = p.toBuilder();
         for (String t : targetNames) {

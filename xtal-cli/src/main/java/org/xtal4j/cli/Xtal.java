@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         name = "xtal",
         mixinStandardHelpOptions = true,
         versionProvider = XtalVersion.class,
-        description = "Transformer models for periodic crystal structures: read and convert structures, train, predict, evaluate, import and explain models.",
+        description = "Transformer models for periodic crystal structures: read and convert structures, train, predict, evaluate, import, explain and benchmark models.",
         subcommands = {
                 InfoCommand.class,
                 ConvertCommand.class,

@@ -16,11 +16,10 @@ import org.xtal4j.nn.train.TrainConfig;
 /**
  * Times a model's training step and inference the way the {@code Trainer} runs them (same batching by atom
  * count, loss, clipping and Adam of the {@link TrainConfig}): {@code warmup} steps, then {@code steps}
- * measured ones, first training and then inference (evaluation mode, batches drawn as for training) with
- * the weights reached. During
- * the measured steps {@link StageTimes} is on; {@link StepRunner} adds its own stages ({@link #OWN_STAGES}),
- * which partition the step; the stages a model reports itself ("periodic sums", "attention", ...) run inside
- * forward or backward.
+ * measured ones, first training and then inference (evaluation mode, batches drawn as for training) with the
+ * weights reached. During the measured steps {@link StageTimes} is on; {@link StepRunner} adds its own stages
+ * ({@link #OWN_STAGES}), which partition the step; the stages a model reports itself ("periodic sums",
+ * "attention", ...) run inside forward or backward.
  */
 public final class ThroughputBench {
 
