@@ -127,7 +127,7 @@ public record BenchReport(String model, String data, int threads, String precisi
         return sb.toString();
     }
 
-    /** Own stages partition the step; the model's stages are nested inside forward / backward. */
+    /** Own stages partition the step; the model's stages are nested inside them (and possibly in each other). */
     private static String stageTable(String title, ThroughputBench.Phase p) {
         StringBuilder sb = new StringBuilder();
         double step = p.msPerStep();
@@ -145,7 +145,7 @@ public record BenchReport(String model, String data, int threads, String precisi
         for (Map.Entry<String, Double> e : p.stageMs().entrySet()) {
             if (!ThroughputBench.OWN_STAGES.contains(e.getKey())) {
                 if (!any) {
-                    sb.append("  reported by the model (inside forward/backward):\n");
+                    sb.append("  reported by the model (nested in the stages above, may nest in each other):\n");
                     any = true;
                 }
                 sb.append(row("  " + e.getKey(), e.getValue(), step));
