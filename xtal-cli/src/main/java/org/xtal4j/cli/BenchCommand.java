@@ -344,6 +344,10 @@ final class BenchCommand implements Callable<Integer> {
                     }).build().run();
         } catch (IllegalArgumentException e) {
             throw new CliFailure(e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new CliFailure("out of Java heap (max " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB) at batch size " + tc.batchSize() + "; use a smaller --batch or --max-atoms, or a larger"
+                    + " heap (XTAL_JAVA_OPTS=-Xmx...)", e);
         }
     }
 
