@@ -230,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Elements H..Cf (Z 1..98), Crystalformer's fixed one-hot vocabulary. */
-    private static List<String> vocabulary() {
+    static List<String> vocabulary() {
         List<String> el = new ArrayList<>();
         for (int z = 1; z <= 98; z++) {
             el.add(Element.of(z).symbol());
