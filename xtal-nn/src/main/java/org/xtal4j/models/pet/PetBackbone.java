@@ -143,7 +143,8 @@ public final class PetBackbone {
     /** A floating array with libtorch-owned storage (see {@link #indices}). */
     static NDArray owned(NDManager m, double[] values, Shape shape, ai.djl.ndarray.types.DataType type) {
         try (NDArray wrapped = m.create(values, shape)) {
-            return wrapped.toType(type, true);
+            // toType to the same dtype returns an alias of the Java buffer, not a copy: duplicate instead
+            return wrapped.getDataType() == type ? wrapped.duplicate() : wrapped.toType(type, true);
         }
     }
 }
