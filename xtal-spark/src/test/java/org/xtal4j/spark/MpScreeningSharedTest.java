@@ -96,10 +96,14 @@ class MpScreeningSharedTest {
     }
 
     static void writeParquet(SparkSession spark, Map<String, String> rows, Path dir) {
+        writeParquet(spark, rows, dir, 4);
+    }
+
+    static void writeParquet(SparkSession spark, Map<String, String> rows, Path dir, int partitions) {
         StructType schema = new StructType().add("id", DataTypes.StringType).add("cif", DataTypes.StringType);
         List<Row> list = new ArrayList<>();
         rows.forEach((id, cif) -> list.add(RowFactory.create(id, cif.isEmpty() ? null : cif)));
-        spark.createDataFrame(list, schema).repartition(4).write().parquet(dir.toString());
+        spark.createDataFrame(list, schema).repartition(partitions).write().parquet(dir.toString());
     }
 
     /** xtal predict's CSV: id to the row's cells. */

@@ -39,12 +39,16 @@ final class TestModels {
      * training mode on two small crystals, before the weights are saved.
      */
     static Path crystalformer(Path dir, String name, long seed) throws IOException {
+        // cheap on purpose (~200 structures/s on one loaded core): no value position encoding, a 3x3x3 box
+        return crystalformer(dir, name, seed, CrystalformerConfig.builder().numLayers(1).modelDim(32).headNum(2)
+                .ffDim(64).valuePeDistReal(0).box(CrystalformerConfig.BoxSemantics.FIXED).latticeRange(1).build());
+    }
+
+    /** As {@link #crystalformer(Path, String, long)} with another configuration (e.g. the reference's). */
+    static Path crystalformer(Path dir, String name, long seed, CrystalformerConfig cfg) throws IOException {
         Backend backend = Backend.get();
         backend.seed(seed);
         ModelPlugin plugin = ModelRegistry.get("crystalformer");
-        // cheap on purpose (~200 structures/s on one loaded core): no value position encoding, a 3x3x3 box
-        CrystalformerConfig cfg = CrystalformerConfig.builder().numLayers(1).modelDim(32).headNum(2).ffDim(64)
-                .valuePeDistReal(0).box(CrystalformerConfig.BoxSemantics.FIXED).latticeRange(1).build();
         Normalisation norm = new Normalisation(List.of(new Normalisation.Target("e_form", "eV/atom", -1.2, 0.9),
                 new Normalisation.Target("gap", "eV", 1.1, 1.4)));
         ModelSetup setup = new ModelSetup(cfg, norm, List.of(), backend.precision());
@@ -74,6 +78,8 @@ final class TestModels {
     static SparkSession spark(int cores) {
         return SparkSession.builder().master("local[" + cores + "]").appName("xtal-spark-test")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-                .config("spark.ui.showConsoleProgress", "false").getOrCreate();
+                .config("spark.ui.showConsoleProgress", "false")
+                // tiny jobs: compiling generated code costs more than it saves
+                .config("spark.sql.codegen.wholeStage", "false").getOrCreate();
     }
 }
