@@ -47,12 +47,21 @@ class MpScreeningSharedTest {
 
     /** The first n rows of the pool (id = material_id, cif), read from the xz-compressed CSV. */
     static Map<String, String> mpRows(int n) throws Exception {
+        return mpRows(n, 1);
+    }
+
+    /** n rows of the pool, every {@code stride}-th from the first. */
+    static Map<String, String> mpRows(int n, int stride) throws Exception {
         Path csv = SharedData.resolve("data/mp_cgcnn_36k/mp_cgcnn_36k_pool.csv.xz");
         Map<String, String> rows = new LinkedHashMap<>();
         try (Reader r = new BufferedReader(new InputStreamReader(new XZInputStream(Files.newInputStream(csv)),
                 StandardCharsets.UTF_8), 1 << 16);
              CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
+            long i = 0;
             for (CSVRecord rec : p) {
+                if (i++ % stride != 0) {
+                    continue;
+                }
                 rows.put(rec.get("material_id"), rec.get("cif"));
                 if (rows.size() == n) {
                     break;
