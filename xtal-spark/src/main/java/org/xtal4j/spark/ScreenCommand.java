@@ -1,6 +1,7 @@
 package org.xtal4j.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -156,7 +157,7 @@ public final class ScreenCommand implements Callable<Integer> {
             }
             Dataset<Row> table = featureNeeded ? Featurise.apply(in, options, primitive) : in;
             if (where != null) {
-                table = featureNeeded ? table.filter(col(Columns.ERROR).isNotNull().or(functionsExpr(where)))
+                table = featureNeeded ? table.filter(col(Columns.ERROR).isNotNull().or(expr(where)))
                         : table.filter(where);
             }
             Dataset<Row> predicted = Screening.predict(table, options);
@@ -174,10 +175,6 @@ public final class ScreenCommand implements Callable<Integer> {
         } finally {
             spark.stop();
         }
-    }
-
-    private static org.apache.spark.sql.Column functionsExpr(String sql) {
-        return org.apache.spark.sql.functions.expr(sql);
     }
 
     private static boolean isFeature(String c) {

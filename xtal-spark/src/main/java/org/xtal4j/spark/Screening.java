@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -106,22 +105,5 @@ public final class Screening {
                 Columns.index(in, Columns.ERROR), kept.stream().mapToInt(Integer::intValue).toArray(),
                 targets.size(), ensemble);
         return input.mapPartitions(fn, Encoders.row(out));
-    }
-
-    /** Column names of a prediction table built for these targets (for documentation and tests). */
-    public static List<String> predictionColumns(List<String> targets, boolean ensemble) {
-        List<String> c = new ArrayList<>();
-        for (String t : targets) {
-            c.add(t);
-            if (ensemble) {
-                c.add(t + Columns.STD_SUFFIX);
-            }
-        }
-        c.add(Columns.ERROR);
-        return c;
-    }
-
-    static String columnsOf(StructType s) {
-        return Arrays.toString(s.fieldNames());
     }
 }

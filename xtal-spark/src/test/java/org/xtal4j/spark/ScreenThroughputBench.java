@@ -51,22 +51,28 @@ class ScreenThroughputBench {
         spark.stop();
 
         List<String> report = new ArrayList<>();
-        report.add(String.format(Locale.ROOT, "sample: %d structures (every %d-th of the pool), sites mean %.1f,"
+        say(report, String.format(Locale.ROOT, "sample: %d structures (every %d-th of the pool), sites mean %.1f,"
                 + " median %d, max %d", sites.length, stride, java.util.Arrays.stream(sites).average().orElse(0),
                 sites[sites.length / 2], sites[sites.length - 1]));
         // warm-up: engine, JIT, first model load
         single(model, rows, 1, Math.min(n, 32));
         double s1 = single(model, rows, 1, n);
-        report.add(line("single machine, 1 thread", n, s1));
+        say(report, line("single machine, 1 thread", n, s1));
         double s2 = single(model, rows, 2, n);
-        report.add(line("single machine, 2 threads", n, s2));
+        say(report, line("single machine, 2 threads", n, s2));
         double k1 = spark(model, parquet, 1, n);
-        report.add(line("spark local[1]", n, k1));
+        say(report, line("spark local[1]", n, k1));
         double k2 = spark(model, parquet, 2, n);
-        report.add(line("spark local[2]", n, k2));
-        report.add(String.format(Locale.ROOT, "ratios: local[1]/single-1t %.2f, local[2]/single-1t %.2f,"
+        say(report, line("spark local[2]", n, k2));
+        say(report, String.format(Locale.ROOT, "ratios: local[1]/single-1t %.2f, local[2]/single-1t %.2f,"
                 + " local[2]/single-2t %.2f, local[2]/local[1] %.2f", s1 / k1, s1 / k2, s2 / k2, k1 / k2));
-        report.forEach(l -> System.out.println("BENCH " + l));
+    }
+
+    /** Printed at once: a long run that is cut off still leaves what it measured. */
+    private static void say(List<String> report, String line) {
+        report.add(line);
+        System.out.println("BENCH " + line);
+        System.out.flush();
     }
 
     private static String line(String what, int n, double secs) {
