@@ -30,6 +30,9 @@ import org.xtal4j.structure.Structure;
 @Tag("shared")
 class ScreenThroughputBench {
 
+    /** Structures per forward pass; big cells with the reference-size model need ~16 within a 4 GB heap. */
+    static final int BATCH = Integer.getInteger("xtal.spark.bench.batch", 64);
+
     @TempDir
     Path dir;
 
@@ -52,8 +55,8 @@ class ScreenThroughputBench {
 
         List<String> report = new ArrayList<>();
         say(report, String.format(Locale.ROOT, "sample: %d structures (every %d-th of the pool), sites mean %.1f,"
-                + " median %d, max %d", sites.length, stride, java.util.Arrays.stream(sites).average().orElse(0),
-                sites[sites.length / 2], sites[sites.length - 1]));
+                + " median %d, max %d; batch %d", sites.length, stride, java.util.Arrays.stream(sites).average().orElse(0),
+                sites[sites.length / 2], sites[sites.length - 1], BATCH));
         // warm-up: engine, JIT, first model load
         single(model, rows, 1, Math.min(n, 32));
         double s1 = single(model, rows, 1, n);
@@ -80,7 +83,7 @@ class ScreenThroughputBench {
                 n / secs);
     }
 
-    /** Seconds to parse and predict (batch 64) with {@code threads} PyTorch threads. */
+    /** Seconds to parse and predict (batch {@link #BATCH}) with {@code threads} PyTorch threads. */
     private static double single(Path model, Map<String, String> rows, int threads, int n) throws Exception {
         Backend.initialise(new Backend.Options(Precision.FLOAT32, threads));
         long t0 = System.nanoTime();
@@ -92,7 +95,7 @@ class ScreenThroughputBench {
             s.add(StructureIO.parse(cif, "x", StructureIO.format("cif"), null).get(0));
         }
         try (Predictor p = Predictor.open(model)) {
-            p.predict(s, 64);
+            p.predict(s, BATCH);
         }
         return (System.nanoTime() - t0) / 1e9;
     }
@@ -101,7 +104,7 @@ class ScreenThroughputBench {
     private static double spark(Path model, Path parquet, int cores, int n) {
         SparkSession spark = TestModels.spark(cores);
         try {
-            ScreenOptions o = ScreenOptions.builder().model(model).batchSize(64).build();
+            ScreenOptions o = ScreenOptions.builder().model(model).batchSize(BATCH).build();
             long t0 = System.nanoTime();
             ScreenInput.write(Screening.predict(ScreenInput.read(spark, parquet.toString(), null), o),
                     parquet.resolveSibling("out-" + cores).toString(), "parquet", true);
