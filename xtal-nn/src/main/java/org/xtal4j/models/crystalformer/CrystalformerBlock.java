@@ -17,7 +17,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import org.xtal4j.nn.Scalars;
+import org.xtal4j.nn.model.Batch;
+import org.xtal4j.nn.perf.StageTimes;
 
 /**
  * The Crystalformer network (crystalformer.md §1–§10): occupancy-weighted one-hot embedding, L encoder
@@ -93,7 +97,8 @@ public final class CrystalformerBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
-        return new NDList(run(ps, inputs, training, null));
+        throw new UnsupportedOperationException("Crystalformer runs on a collated Batch: use CrystalformerBlock.run"
+                + " or the plugin's forward");
     }
 
     @Override
@@ -110,12 +115,14 @@ public final class CrystalformerBlock extends AbstractBlock {
      * The forward pass; with a {@link CrystalformerTrace} the intermediates of the parity fixtures are
      * recorded (and zero "probe" leaves are added to a and α so that their gradients can be read).
      */
-    public NDArray run(ParameterStore ps, NDList inputs, boolean training, CrystalformerTrace trace) {
+    public NDArray run(ParameterStore ps, Batch batch, boolean training, CrystalformerTrace trace) {
+        NDList inputs = batch.inputs();
+        CrystalformerGeometry geometry = (CrystalformerGeometry) batch.host();
         // Intermediates of ops that start from a parameter would belong to the parameters' long-lived manager
         // (djl-backend.md §4.2): a scope closes every intermediate; the autograd graph keeps what it needs.
         NDScope scope = new NDScope();
         try {
-            NDArray out = forwardPass(ps, inputs, training, trace);
+            NDArray out = forwardPass(ps, inputs, geometry, training, trace);
             NDScope.unregister(out);
             if (trace != null) {
                 trace.values().values().forEach(NDScope::unregister);
@@ -127,10 +134,12 @@ public final class CrystalformerBlock extends AbstractBlock {
         }
     }
 
-    private NDArray forwardPass(ParameterStore ps, NDList inputs, boolean training, CrystalformerTrace trace) {
+    private NDArray forwardPass(ParameterStore ps, NDList inputs, CrystalformerGeometry geometry, boolean training,
+                                CrystalformerTrace trace) {
         NDArray x = inputs.get(0);
         long[] sizes = inputs.get(1).toLongArray();
         int b = sizes.length;
+        Fused fused = Fused.of(geometry, sizes, x);
         int slots = CrystalformerGeometry.SLOTS_FIXED + CrystalformerGeometry.distinctRbfMaxima(cfg).length;
         List<CrystalformerGeometry.Arrays> geo = new ArrayList<>();
         for (int c = 0; c < b; c++) {
@@ -140,7 +149,7 @@ public final class CrystalformerBlock extends AbstractBlock {
         NDArray h = Linear.linear(x, p(ps, "input_embeddings.weight", x, training)).singletonOrThrow();
         record(trace, "h.0", h);
         for (int l = 0; l < cfg.numLayers(); l++) {
-            NDArray sa = attention(ps, l, h, sizes, geo, training, trace);
+            NDArray sa = attention(ps, l, h, sizes, geo, fused, training, trace);
             record(trace, "layer" + l + ".sa_out", sa);
             h = h.add(sa);
             String pre = "encoder.layers." + l + ".";
@@ -150,14 +159,7 @@ public final class CrystalformerBlock extends AbstractBlock {
             h = h.add(ff);
             record(trace, "h." + (l + 1), h);
         }
-        // mean pooling per crystal
-        NDList pooled = new NDList();
-        long off = 0;
-        for (long n : sizes) {
-            pooled.add(h.get(off + ":" + (off + n)).mean(new int[] {0}));
-            off += n;
-        }
-        NDArray g = NDArrays.stack(pooled);
+        NDArray g = meanPool(h, sizes, fused);
         record(trace, "pooled", g);
         List<Integer> hidden = cfg.embeddingDim();
         for (int k = 0; k < hidden.size(); k++) {
@@ -168,6 +170,26 @@ public final class CrystalformerBlock extends AbstractBlock {
         NDArray out = linear(g, p(ps, "mlp." + last + ".weight", g, training), p(ps, "mlp." + last + ".bias", g, training));
         record(trace, "pred_norm", out);
         return out;
+    }
+
+    /** Mean over each crystal's atoms: one padded sum when the layout exists, else per crystal. */
+    private static NDArray meanPool(NDArray h, long[] sizes, Fused fused) {
+        if (fused != null) {
+            long dm = h.getShape().get(1);
+            NDArray sum = fused.toPadded(h).reshape(sizes.length, fused.layout.maxAtoms(), dm).sum(new int[] {1});
+            double[] inv = new double[sizes.length];
+            for (int c = 0; c < inv.length; c++) {
+                inv[c] = 1.0 / sizes[c];
+            }
+            return sum.mul(Fused.create(h.getManager(), inv, h.getDataType(), sizes.length, 1));
+        }
+        NDList pooled = new NDList();
+        long off = 0;
+        for (long n : sizes) {
+            pooled.add(h.get(off + ":" + (off + n)).mean(new int[] {0}));
+            off += n;
+        }
+        return NDArrays.stack(pooled);
     }
 
     private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
@@ -182,7 +204,8 @@ public final class CrystalformerBlock extends AbstractBlock {
 
     /** The periodic multi-head self-attention of layer l (§6, §7), before the residual add. */
     private NDArray attention(ParameterStore ps, int l, NDArray h, long[] sizes,
-                              List<CrystalformerGeometry.Arrays> geo, boolean training, CrystalformerTrace trace) {
+                              List<CrystalformerGeometry.Arrays> geo, Fused fused, boolean training,
+                              CrystalformerTrace trace) {
         String pre = "encoder.layers." + l + ".self_attn.";
         int dm = cfg.modelDim();
         int nh = cfg.headNum();
@@ -225,6 +248,13 @@ public final class CrystalformerBlock extends AbstractBlock {
             trace.put("layer" + l + ".sigma", sigma);
         }
         NDArray we = cfg.hasValuePe(l) && hr > 0 ? p(ps, pre + "pe_dist_proj", h, training).get(0) : null;
+        if (fused != null && fused.geometry.fused(l)) {
+            NDArray y;
+            try (StageTimes.Timer t = StageTimes.time("attention")) {
+                y = fusedAttention(l, q, k, v, a, we, fused, training, trace);
+            }
+            return linear(y, p(ps, pre + "out_proj.weight", h, training), p(ps, pre + "out_proj.bias", h, training));
+        }
         int rbf = cfg.hasValuePe(l) && hr > 0 ? CrystalformerGeometry.rbfIndex(cfg, l) : -1;
         NDArray qh = q.reshape(n, nh, d);
         NDArray kh = k.reshape(n, nh, d);
@@ -293,6 +323,202 @@ public final class CrystalformerBlock extends AbstractBlock {
         }
         NDArray y = NDArrays.concat(ys, 0);
         return linear(y, p(ps, pre + "out_proj.weight", h, training), p(ps, pre + "out_proj.bias", h, training));
+    }
+
+    /**
+     * Layer l's attention with the fused real-space sums ({@link PeriodicSums}) on the padded layout. The host
+     * kernel's ∂α/∂a and ∂ψ̄/∂a enter autograd as α + (a − sg(a))·∂α/∂a (zero in value, exact first-order
+     * gradient), and W^E is applied once per atom after the attention sum: Σ_j π_ij W^E ψ̄_ij = W^E Σ_j π_ij ψ̄_ij.
+     */
+    private NDArray fusedAttention(int l, NDArray q, NDArray k, NDArray v, NDArray a, NDArray we, Fused f,
+                                   boolean training, CrystalformerTrace trace) {
+        int nh = cfg.headNum();
+        int d = cfg.headDim();
+        int dm = cfg.modelDim();
+        int b = f.layout.crystals();
+        int nm = f.layout.maxAtoms();
+        NDManager mgr = q.getManager();
+        DataType dt = q.getDataType();
+        // ∂/∂a only while a gradient collector records (training, or tests reading gradients)
+        boolean grads = training || ai.djl.pytorch.jni.JniUtils.isGradMode();
+        double[] aHost = a.toType(DataType.FLOAT64, false).toDoubleArray();
+        PeriodicSums.Result r;
+        try (StageTimes.Timer t = StageTimes.time("periodic sums")) {
+            double fixedCutoff = cfg.r0(l) / Math.sqrt(cfg.gaussLbReal()) * cfg.adaptiveCutoffSigma();
+            double sigmaRule = cfg.adaptiveBoxes() ? cfg.adaptiveCutoffSigma() : 0;
+            int minRange = !cfg.adaptiveBoxes() || cfg.minimumRange() ? cfg.latticeRange() : 0;
+            r = PeriodicSums.compute(f.geometry.images(), f.layout, aHost, nh, sigmaRule, fixedCutoff, minRange,
+                    dt == DataType.FLOAT32, we != null, grads);
+        }
+        NDArray aPad = f.toPadded(a).reshape(b, nm, nh);
+        NDArray aDelta = grads ? aPad.sub(aPad.stopGradient()) : null;   // zero, carries ∂/∂a
+        NDArray alpha = Fused.create(mgr, r.alpha, dt, b, nm, nm, nh);
+        if (grads) {
+            alpha = alpha.add(aDelta.reshape(b, nm, 1, nh).mul(Fused.create(mgr, r.dAlpha, dt, b, nm, nm, nh)));
+        }
+        if (trace != null) {
+            recordFusedTrace(l, r, we, f, trace, mgr, dt);
+            NDArray probe = trace.probe("layer" + l + ".grad_alpha", mgr.zeros(new Shape(f.edges, nh), dt));
+            alpha = alpha.add(f.pairsToPadded(probe).reshape(b, nm, nm, nh));
+        }
+        NDArray qp = f.toPadded(q).reshape(b, nm, nh, d).transpose(0, 2, 1, 3);   // (B, H, n, d)
+        NDArray kp = f.toPadded(k).reshape(b, nm, nh, d).transpose(0, 2, 3, 1);   // (B, H, d, n)
+        NDArray vp = f.toPadded(v).reshape(b, nm, nh, d).transpose(0, 2, 1, 3);   // (B, H, n, d)
+        NDArray s = Scalars.div(qp.matMul(kp), Math.sqrt(d)).add(alpha.transpose(0, 3, 1, 2)).add(f.keyMask(dt));
+        NDArray pi = s.softmax(3);                                                  // over keys j
+        NDArray y = pi.matMul(vp).transpose(0, 2, 1, 3);                            // (B, n, H, d)
+        if (we != null) {
+            int kk = cfg.valuePeDistReal();
+            NDArray pr = pi.transpose(0, 2, 1, 3).expandDims(3);                   // (B, n, H, 1, n)
+            NDArray psiSum = pr.matMul(Fused.create(mgr, r.psi, dt, b, nm, nh, nm, kk));   // (B, n, H, 1, K)
+            if (grads) {
+                NDArray dPsi = pr.matMul(Fused.create(mgr, r.dPsi, dt, b, nm, nh, nm, kk));
+                psiSum = psiSum.add(aDelta.reshape(b, nm, nh, 1, 1).mul(dPsi));
+            }
+            NDArray perHead = psiSum.reshape((long) b * nm, nh, kk).transpose(1, 0, 2);      // (H, B·n, K)
+            NDArray beta = perHead.matMul(we.transpose(0, 2, 1)).transpose(1, 0, 2);       // (B·n, H, d)
+            y = y.add(beta.reshape(b, nm, nh, d));
+        }
+        return f.toCompact(y.reshape((long) b * nm, dm));
+    }
+
+    /** α, ψ̄, β (= W^E ψ̄) and the boxes of the fused kernel in the fixtures' compact edge order. */
+    private void recordFusedTrace(int l, PeriodicSums.Result r, NDArray we, Fused f, CrystalformerTrace trace,
+                                  NDManager mgr, DataType dt) {
+        int nh = cfg.headNum();
+        int nm = f.layout.maxAtoms();
+        int[] sizes = f.layout.sizes();
+        int kk = cfg.valuePeDistReal();
+        double[] alpha = new double[(int) f.edges * nh];
+        double[] psi = r.psi == null ? null : new double[(int) f.edges * nh * kk];
+        int e = 0;
+        for (int c = 0; c < sizes.length; c++) {
+            for (int i = 0; i < sizes[c]; i++) {
+                for (int j = 0; j < sizes[c]; j++) {
+                    for (int hh = 0; hh < nh; hh++) {
+                        alpha[e * nh + hh] = r.alpha[((c * nm + i) * nm + j) * nh + hh];
+                        if (psi != null) {
+                            System.arraycopy(r.psi, (((c * nm + i) * nh + hh) * nm + j) * kk, psi,
+                                    (e * nh + hh) * kk, kk);
+                        }
+                    }
+                    e++;
+                }
+            }
+        }
+        trace.put("layer" + l + ".alpha", Fused.create(mgr, alpha, dt, f.edges, nh));
+        if (psi != null) {
+            NDArray psiArr = Fused.create(mgr, psi, dt, f.edges, nh, kk);
+            trace.put("layer" + l + ".psi_bar", psiArr);
+            trace.put("layer" + l + ".beta", psiArr.transpose(1, 0, 2).matMul(we.stopGradient().transpose(0, 2, 1))
+                    .transpose(1, 0, 2));
+        }
+        if (cfg.adaptiveBoxes()) {
+            double[] boxes = new double[r.boxes.length];
+            for (int q = 0; q < boxes.length; q++) {
+                boxes[q] = r.boxes[q];
+            }
+            trace.put("layer" + l + ".box_R", Fused.create(mgr, boxes, dt, f.layout.atomCount(), nh, 3));
+        }
+    }
+
+    /** The padded layout and its index arrays for one forward pass (null when no layer is fused). */
+    private static final class Fused {
+        final CrystalformerGeometry geometry;
+        final PaddedLayout layout;
+        final long edges;
+        private final NDArray toPaddedIndex;
+        private final NDArray toCompactIndex;
+        private NDArray pairIndex;
+        private NDArray keyMask;
+
+        private Fused(CrystalformerGeometry geometry, PaddedLayout layout, NDManager mgr) {
+            this.geometry = geometry;
+            this.layout = layout;
+            long e = 0;
+            for (int n : layout.sizes()) {
+                e += (long) n * n;
+            }
+            this.edges = e;
+            this.toPaddedIndex = owned(mgr.create(layout.gatherToPadded()));
+            this.toCompactIndex = owned(mgr.create(layout.gatherToCompact()));
+        }
+
+        static Fused of(CrystalformerGeometry geometry, long[] sizes, NDArray x) {
+            if (geometry == null) {
+                return null;
+            }
+            boolean any = false;
+            for (int l = 0; l < geometry.config().numLayers(); l++) {
+                any |= geometry.fused(l);
+            }
+            if (!any) {
+                return null;
+            }
+            int[] s = new int[sizes.length];
+            for (int c = 0; c < s.length; c++) {
+                s[c] = (int) sizes[c];
+            }
+            return new Fused(geometry, new PaddedLayout(s), x.getManager());
+        }
+
+        /** Rows (N, …) to padded rows (B·n, …); padding rows are zero. */
+        NDArray toPadded(NDArray rows) {
+            NDArray zero = rows.getManager().zeros(new Shape(1).addAll(rows.getShape().slice(1)), rows.getDataType());
+            return rows.concat(zero, 0).get(new NDIndex("{}", toPaddedIndex));
+        }
+
+        /** Padded rows (B·n, …) back to the compact rows (N, …). */
+        NDArray toCompact(NDArray padded) {
+            return padded.get(new NDIndex("{}", toCompactIndex));
+        }
+
+        /** Compact edge rows (E, …) to padded pair rows (B·n·n, …), zero for padding. */
+        NDArray pairsToPadded(NDArray rows) {
+            if (pairIndex == null) {
+                pairIndex = owned(rows.getManager().create(layout.pairsToPadded()));
+            }
+            NDArray zero = rows.getManager().zeros(new Shape(1).addAll(rows.getShape().slice(1)), rows.getDataType());
+            return rows.concat(zero, 0).get(new NDIndex("{}", pairIndex));
+        }
+
+        /** (B, 1, 1, n): 0 for real keys, a large negative number for padding keys. */
+        NDArray keyMask(DataType dt) {
+            if (keyMask == null) {
+                int b = layout.crystals();
+                int nm = layout.maxAtoms();
+                int[] sizes = layout.sizes();
+                double[] m = new double[b * nm];
+                for (int c = 0; c < b; c++) {
+                    for (int j = sizes[c]; j < nm; j++) {
+                        m[c * nm + j] = -1e30;
+                    }
+                }
+                keyMask = create(toPaddedIndex.getManager(), m, dt, b, 1, 1, nm);
+            }
+            return keyMask;
+        }
+
+        /**
+         * An array of host values that the backward may hold: DJL's create wraps a Java buffer that can be freed
+         * once the array is closed (see {@link Scalars}), so the values are copied into libtorch's own memory.
+         */
+        static NDArray create(NDManager mgr, double[] v, DataType dt, long... shape) {
+            if (dt == DataType.FLOAT32) {
+                float[] f = new float[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    f[i] = (float) v[i];
+                }
+                return owned(mgr.create(f, new Shape(shape)));
+            }
+            return owned(mgr.create(v, new Shape(shape)));
+        }
+
+        static NDArray owned(NDArray wrapped) {
+            try (wrapped) {
+                return wrapped.duplicate();
+            }
+        }
     }
 
     /** gauss_scale = [scale, shift]; set from the batch statistics while scale is 0 (stored in training). */

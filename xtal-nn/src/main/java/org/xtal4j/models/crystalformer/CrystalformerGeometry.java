@@ -30,9 +30,29 @@ public final class CrystalformerGeometry {
     /** Arrays per crystal in the batch's input list. */
     public static final int SLOTS_FIXED = 6;
 
+    /** How the real-space lattice sums are computed. */
+    public enum Kernel {
+        /** {@link PeriodicSums}: sorted images, early stop, multi-threaded, gradients injected (the default). */
+        FUSED,
+        /** {@link PeriodicEncoding}: dense (n, n, T) autograd tensors per crystal, as the reference's fallback. */
+        DENSE;
+
+        /** The kernel chosen by {@code -Dxtal.crystalformer.kernel=fused|dense} (default fused). */
+        public static Kernel configured() {
+            String v = System.getProperty("xtal.crystalformer.kernel", "fused");
+            return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "fused" -> FUSED;
+                case "dense" -> DENSE;
+                default -> throw new IllegalArgumentException(
+                        "xtal.crystalformer.kernel must be fused or dense, got '" + v + "'");
+            };
+        }
+    }
+
     private final CrystalformerConfig config;
     private final List<Crystal> crystals;
     private final double[] rbfMaxima;
+    private final Kernel kernel;
 
     /** The host-side geometry of one crystal. */
     public static final class Crystal {
@@ -46,9 +66,10 @@ public final class CrystalformerGeometry {
         final double[] k2;             // (Tk)
         final double[] cosKr;          // (n, n, Tk)
         final double logVolume;
+        final PairImages images;       // sorted images for the fused kernel, or null
 
         Crystal(int n, int[] halfWidths, int[] translations, double[] bOver2Pi, double[] d2, double[][] phi,
-                int kCount, double[] k2, double[] cosKr, double logVolume) {
+                int kCount, double[] k2, double[] cosKr, double logVolume, PairImages images) {
             this.n = n;
             this.halfWidths = halfWidths;
             this.translations = translations;
@@ -59,6 +80,7 @@ public final class CrystalformerGeometry {
             this.k2 = k2;
             this.cosKr = cosKr;
             this.logVolume = logVolume;
+            this.images = images;
         }
 
         /** Number of real-space translations T. */
@@ -72,10 +94,55 @@ public final class CrystalformerGeometry {
         }
     }
 
-    private CrystalformerGeometry(CrystalformerConfig config, List<Crystal> crystals, double[] rbfMaxima) {
+    private CrystalformerGeometry(CrystalformerConfig config, List<Crystal> crystals, double[] rbfMaxima,
+                                  Kernel kernel) {
         this.config = config;
         this.crystals = crystals;
         this.rbfMaxima = rbfMaxima;
+        this.kernel = kernel;
+    }
+
+    /** Whether layer l's real-space sums run in the fused kernel (all heads real, at most one r_max). */
+    static boolean fused(CrystalformerConfig cfg, int layer, Kernel kernel) {
+        return kernel == Kernel.FUSED && cfg.realHeads(layer) == cfg.headNum()
+                && distinctRbfMaxima(cfg).length <= 1;
+    }
+
+    private static boolean needsImages(CrystalformerConfig cfg, Kernel kernel) {
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            if (fused(cfg, l, kernel)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean needsDense(CrystalformerConfig cfg, Kernel kernel) {
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            if (cfg.realHeads(l) > 0 && !fused(cfg, l, kernel)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The kernel this geometry was made for. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** Whether layer l uses the fused kernel with this geometry. */
+    boolean fused(int layer) {
+        return fused(config, layer, kernel);
+    }
+
+    /** The sorted images of every crystal (fused kernel only). */
+    List<PairImages> images() {
+        List<PairImages> out = new ArrayList<>();
+        for (Crystal c : crystals) {
+            out.add(c.images);
+        }
+        return out;
     }
 
     /**
@@ -84,12 +151,19 @@ public final class CrystalformerGeometry {
      */
     public static CrystalformerGeometry of(CrystalformerConfig config, List<double[][]> lattices,
                                            List<double[][]> positions) {
+        return of(config, lattices, positions, Kernel.configured());
+    }
+
+    /** As {@link #of(CrystalformerConfig, List, List)} for the given kernel; crystals in parallel. */
+    public static CrystalformerGeometry of(CrystalformerConfig config, List<double[][]> lattices,
+                                           List<double[][]> positions, Kernel kernel) {
         double[] rbfMaxima = distinctRbfMaxima(config);
-        List<Crystal> out = new ArrayList<>();
-        for (int c = 0; c < lattices.size(); c++) {
-            out.add(crystal(config, lattices.get(c), positions.get(c), rbfMaxima));
-        }
-        return new CrystalformerGeometry(config, List.copyOf(out), rbfMaxima);
+        boolean dense = needsDense(config, kernel);
+        boolean images = needsImages(config, kernel);
+        Crystal[] out = new Crystal[lattices.size()];
+        java.util.stream.IntStream.range(0, out.length).parallel().forEach(c ->
+                out[c] = crystal(config, lattices.get(c), positions.get(c), rbfMaxima, dense, images));
+        return new CrystalformerGeometry(config, List.of(out), rbfMaxima, kernel);
     }
 
     /** The distinct r_max of the real layers' radial basis functions (one per distinct r0 in practice). */
@@ -116,7 +190,8 @@ public final class CrystalformerGeometry {
         throw new IllegalStateException("layer " + layer + " has no value position encoding");
     }
 
-    private static Crystal crystal(CrystalformerConfig cfg, double[][] m, double[][] pos, double[] rbfMaxima) {
+    private static Crystal crystal(CrystalformerConfig cfg, double[][] m, double[][] pos, double[] rbfMaxima,
+                                   boolean dense, boolean withImages) {
         int n = pos.length;
         double[][] b = reciprocal2Pi(m);
         double[] bOver2Pi = new double[3];
@@ -135,6 +210,10 @@ public final class CrystalformerGeometry {
         int[] trans = new int[0];
         double[] d2 = new double[0];
         double[][] phi = new double[rbfMaxima.length][];
+        for (int p = 0; p < phi.length; p++) {
+            phi[p] = new double[0];
+        }
+        PairImages images = null;
         if (cfg.anyReal()) {
             if (cfg.adaptiveBoxes()) {
                 int min = cfg.minimumRange() ? cfg.latticeRange() : 0;
@@ -142,6 +221,12 @@ public final class CrystalformerGeometry {
             } else {
                 hw = new int[] {cfg.latticeRange(), cfg.latticeRange(), cfg.latticeRange()};
             }
+            if (withImages) {
+                int kk = rbfMaxima.length == 1 ? cfg.valuePeDistReal() : 0;
+                images = PairImages.of(m, pos, hw, bOver2Pi, kk, kk > 0 ? rbfMaxima[0] : 0, cfg.valuePeWidthScale());
+            }
+        }
+        if (cfg.anyReal() && dense) {
             trans = LatticeTranslations.box(hw);
             int t = trans.length / 3;
             d2 = new double[n * n * t];
@@ -199,7 +284,7 @@ public final class CrystalformerGeometry {
             }
             logV = Math.log(det(m)); // signed: NaN for a left-handed cell, as the reference
         }
-        return new Crystal(n, hw, trans, bOver2Pi, d2, phi, kCount, k2, cosKr, logV);
+        return new Crystal(n, hw, trans, bOver2Pi, d2, phi, kCount, k2, cosKr, logV, images);
     }
 
     /** b1 = 2π (t2×t3)/V etc., V by the explicit cofactor formula (signed). */

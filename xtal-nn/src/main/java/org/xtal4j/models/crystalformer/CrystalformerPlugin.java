@@ -17,6 +17,7 @@ import org.xtal4j.nn.model.ModelConfig;
 import org.xtal4j.nn.model.ModelPlugin;
 import org.xtal4j.nn.model.ModelSetup;
 import org.xtal4j.nn.model.Sample;
+import org.xtal4j.nn.perf.StageTimes;
 import org.xtal4j.structure.Element;
 import org.xtal4j.structure.Site;
 import org.xtal4j.structure.Structure;
@@ -171,16 +172,20 @@ public final class CrystalformerPlugin implements ModelPlugin {
         NDList inputs = new NDList();
         inputs.add(manager.create(x, new Shape(n, f)).toType(type, false));
         inputs.add(manager.create(sizes));
-        inputs.addAll(CrystalformerGeometry.of(c, lattices, positions).toNDList(manager, type));
+        CrystalformerGeometry geometry;
+        try (StageTimes.Timer t = StageTimes.time("geometry")) {
+            geometry = CrystalformerGeometry.of(c, lattices, positions);
+        }
+        inputs.addAll(geometry.toNDList(manager, type));
         NDList lab = labels ? new NDList(manager.create(y, new Shape(samples.size(), nt)).toType(type, false))
                 : new NDList();
-        return new Batch(inputs, lab, samples);
+        return new Batch(inputs, lab, samples, geometry);
     }
 
     @Override
     public NDList forward(Block block, ParameterStore parameters, Batch batch, boolean training, boolean explain,
                           ModelSetup setup) {
-        NDArray pred = ((CrystalformerBlock) block).run(parameters, batch.inputs(), training, null);
+        NDArray pred = ((CrystalformerBlock) block).run(parameters, batch, training, null);
         pred.setName(OUTPUT_PREDICTION);
         return new NDList(pred);
     }

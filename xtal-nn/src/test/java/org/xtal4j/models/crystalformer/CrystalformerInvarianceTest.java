@@ -232,17 +232,17 @@ class CrystalformerInvarianceTest {
             List<Sample> samples = List.of(plugin.prepare(nacl(), su), plugin.prepare(triclinic(), su));
             try (Batch batch = plugin.collate(samples, m, su)) {
                 CrystalformerTrace t = new CrystalformerTrace();
-                b.run(new ParameterStore(m, false), batch.inputs(), false, t);
+                b.run(new ParameterStore(m, false), batch, false, t);
                 assertThat(gs.toDoubleArray()).as("eval mode does not store").containsExactly(0, 0);
                 double[] x = t.get("layer0.x").toDoubleArray();
                 double mean = java.util.Arrays.stream(x).average().orElseThrow();
                 double var = java.util.Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / (x.length - 1);
-                b.run(new ParameterStore(m, false), batch.inputs(), true, null);
+                b.run(new ParameterStore(m, false), batch, true, null);
                 double[] stored = gs.toDoubleArray();
                 assertThat(stored[0]).isCloseTo(1 / Math.sqrt(var), within(1e-9 / Math.sqrt(var)));
                 assertThat(stored[1]).isCloseTo(-mean, within(1e-12));
                 // later batches use the stored values
-                b.run(new ParameterStore(m, false), batch.inputs(), true, null);
+                b.run(new ParameterStore(m, false), batch, true, null);
                 assertThat(gs.toDoubleArray()).containsExactly(stored);
             }
         }
@@ -286,7 +286,7 @@ class CrystalformerInvarianceTest {
                 List<Sample> samples = List.of(plugin.prepare(nacl(), su), plugin.prepare(triclinic(), su));
                 try (Batch batch = plugin.collate(samples, m, su)) {
                     CrystalformerTrace t = new CrystalformerTrace();
-                    NDArray pred = b.run(new ParameterStore(m, false), batch.inputs(), false, t);
+                    NDArray pred = b.run(new ParameterStore(m, false), batch, false, t);
                     assertThat(pred.getShape().getShape()).containsExactly(2, 2);
                     assertThat(t.get("layer0.alpha").getShape().getShape()).containsExactly(4 + 9, 2);
                     for (double v : pred.toDoubleArray()) {

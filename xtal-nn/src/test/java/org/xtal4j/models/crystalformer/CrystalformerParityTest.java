@@ -112,7 +112,7 @@ class CrystalformerParityTest {
                  Batch batch = plugin.collate(samples(in), sm, setup)) {
                 CrystalformerTrace trace = new CrystalformerTrace();
                 try (GradientCollector gc = backend.engine().newGradientCollector()) {
-                    NDArray pred = block.run(new ParameterStore(sm, false), batch.inputs(), false, trace);
+                    NDArray pred = block.run(new ParameterStore(sm, false), batch, false, trace);
                     ScalarsTest.churnDirectMemory(); // a scalar freed too early would corrupt the backward
                     gc.backward(pred.sum());
                 }
@@ -192,7 +192,7 @@ class CrystalformerParityTest {
             ps.add(p);
             off += p.length;
         }
-        return CrystalformerGeometry.of(cfg, lats, ps);
+        return CrystalformerGeometry.of(cfg, lats, ps, CrystalformerGeometry.Kernel.DENSE);
     }
 
     private static String compare(String name, double[] want, NDArray got, double tol, List<String> failures) {

@@ -148,8 +148,8 @@ class CrystalformerPluginTest {
             List<Sample> samples = List.of(plugin.prepare(CrystalformerInvarianceTest.nacl(), setup),
                     plugin.prepare(disordered(), setup));
             try (NDManager sm = root.newSubManager(); Batch b = plugin.collate(samples, sm, setup)) {
-                float[] p1 = block.run(new ParameterStore(sm, false), b.inputs(), false, null).toFloatArray();
-                float[] p2 = again.run(new ParameterStore(sm, false), b.inputs(), false, null).toFloatArray();
+                float[] p1 = block.run(new ParameterStore(sm, false), b, false, null).toFloatArray();
+                float[] p2 = again.run(new ParameterStore(sm, false), b, false, null).toFloatArray();
                 assertThat(p2).containsExactly(p1);
             }
         }

@@ -1,0 +1,158 @@
+package org.xtal4j.models.crystalformer;
+
+import java.util.Arrays;
+
+/**
+ * The periodic images of every atom pair of one crystal for the fused real-space sums ({@link PeriodicSums}):
+ * per pair (i, j) (query-major), the lattice translations n of the largest box any head may need, sorted by
+ * d² = |r_ij + L n|² ascending, with |n_k| packed for the per-(atom, head) box test. Sorting lets a head stop
+ * once exp(a·(d² − d²_min)) has fallen below the precision's rounding, so a typical head visits 30–70 images
+ * instead of the 125–700 of its box. The radial basis values φ_k(|r_ij + L n|) (crystalformer.md §6.4) depend
+ * on neither head nor layer: they are computed on first use, for the images some head reaches, and cached.
+ *
+ * <p>Not thread-safe per pair; {@link PeriodicSums} gives each query atom's pairs to one thread.
+ */
+final class PairImages {
+
+    /** Half-width of the radial-basis window in Gaussian widths: φ < e^−40 beyond it. */
+    static final double WINDOW_WIDTHS = 9.0;
+
+    final int n;
+    final int[] halfWidths;
+    final double[] bOver2Pi;
+    /** Offsets of each pair's images; pair p = i·n + j owns [start[p], start[p + 1]). */
+    final int[] start;
+    final double[] d2;
+    /** |n1| << 20 | |n2| << 10 | |n3|. */
+    final int[] boxCode;
+
+    // radial basis cache: per pair, images [0, cached[p]) have their window in phi[p]
+    private final int kCount;
+    private final double step;
+    private final double width;
+    final int window;
+    private final double[][] phi;
+    private final int[][] firstBin;
+    private final int[] cached;
+
+    private PairImages(int n, int[] halfWidths, double[] bOver2Pi, int[] start, double[] d2, int[] boxCode,
+                       int kCount, double rbfMax, double widthScale) {
+        this.n = n;
+        this.halfWidths = halfWidths;
+        this.bOver2Pi = bOver2Pi;
+        this.start = start;
+        this.d2 = d2;
+        this.boxCode = boxCode;
+        this.kCount = kCount;
+        this.step = kCount > 0 ? rbfMax / kCount : 0;
+        this.width = widthScale * step;
+        this.window = kCount > 0 ? (int) Math.min(kCount, 2 * Math.ceil(WINDOW_WIDTHS * widthScale) + 2) : 0;
+        this.phi = new double[n * n][];
+        this.firstBin = new int[n * n][];
+        this.cached = new int[n * n];
+    }
+
+    /**
+     * The images of a crystal with lattice rows m (Å) and Cartesian positions pos, over the box of half-widths
+     * hw; radial basis with K = kCount functions up to rbfMax (kCount 0: no value position encoding).
+     */
+    static PairImages of(double[][] m, double[][] pos, int[] hw, double[] bOver2Pi, int kCount, double rbfMax,
+                         double widthScale) {
+        int n = pos.length;
+        int t = (2 * hw[0] + 1) * (2 * hw[1] + 1) * (2 * hw[2] + 1);
+        double[] lx = new double[t];
+        double[] ly = new double[t];
+        double[] lz = new double[t];
+        int[] code = new int[t];
+        int q = 0;
+        for (int a = -hw[0]; a <= hw[0]; a++) {
+            for (int b = -hw[1]; b <= hw[1]; b++) {
+                for (int c = -hw[2]; c <= hw[2]; c++) {
+                    lx[q] = a * m[0][0] + b * m[1][0] + c * m[2][0];
+                    ly[q] = a * m[0][1] + b * m[1][1] + c * m[2][1];
+                    lz[q] = a * m[0][2] + b * m[1][2] + c * m[2][2];
+                    code[q] = Math.abs(a) << 20 | Math.abs(b) << 10 | Math.abs(c);
+                    q++;
+                }
+            }
+        }
+        int pairs = n * n;
+        int[] start = new int[pairs + 1];
+        double[] d2 = new double[pairs * t];
+        int[] boxCode = new int[pairs * t];
+        double[] dist = new double[t];
+        long[] keys = new long[t];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                int p = i * n + j;
+                double rx = pos[j][0] - pos[i][0];
+                double ry = pos[j][1] - pos[i][1];
+                double rz = pos[j][2] - pos[i][2];
+                for (int k = 0; k < t; k++) {
+                    double x = rx + lx[k];
+                    double y = ry + ly[k];
+                    double z = rz + lz[k];
+                    dist[k] = x * x + y * y + z * z;
+                    // positive floats order as their bits: sort by d² (float-rounded) with the index below
+                    keys[k] = (long) Float.floatToRawIntBits((float) dist[k]) << 32 | k;
+                }
+                Arrays.sort(keys);
+                int off = p * t;
+                start[p] = off;
+                for (int k = 0; k < t; k++) {
+                    int idx = (int) keys[k];
+                    d2[off + k] = dist[idx];
+                    boxCode[off + k] = code[idx];
+                }
+            }
+        }
+        start[pairs] = pairs * t;
+        return new PairImages(n, hw.clone(), bOver2Pi.clone(), start, d2, boxCode, kCount, rbfMax, widthScale);
+    }
+
+    static boolean inBox(int code, int r1, int r2, int r3) {
+        return (code >>> 20) <= r1 && ((code >>> 10) & 0x3FF) <= r2 && (code & 0x3FF) <= r3;
+    }
+
+    /** Radial-basis window values of pair p's images [0, upTo): makes sure they are cached. */
+    double[] phi(int p, int upTo) {
+        if (cached[p] < upTo) {
+            grow(p, upTo);
+        }
+        return phi[p];
+    }
+
+    /** First radial-basis bin (0-based) of each cached image of pair p. */
+    int[] firstBins(int p) {
+        return firstBin[p];
+    }
+
+    private void grow(int p, int upTo) {
+        int total = start[p + 1] - start[p];
+        int want = Math.min(total, Math.max(upTo, Math.max(16, 2 * cached[p])));
+        double[] f = phi[p] == null ? new double[want * window] : Arrays.copyOf(phi[p], want * window);
+        int[] k0 = firstBin[p] == null ? new int[want] : Arrays.copyOf(firstBin[p], want);
+        for (int q = cached[p]; q < want; q++) {
+            double d = Math.sqrt(d2[start[p] + q]);
+            // centres μ_k = (k + 1)·step, k = 0..K−1 (§6.4: μ_k = k·r_max/K, k = 1..K)
+            int first = (int) Math.floor((d - WINDOW_WIDTHS * width) / step) - 1;
+            first = Math.max(0, Math.min(first, kCount - window));
+            k0[q] = first;
+            for (int u = 0; u < window; u++) {
+                double z = (d - (first + u + 1) * step) / width;
+                f[q * window + u] = Math.exp(-0.5 * z * z);
+            }
+        }
+        phi[p] = f;
+        firstBin[p] = k0;
+        cached[p] = want;
+    }
+
+    int kCount() {
+        return kCount;
+    }
+
+    int translationCount() {
+        return n == 0 ? 0 : (start[1] - start[0]);
+    }
+}
