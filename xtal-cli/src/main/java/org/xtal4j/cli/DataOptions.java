@@ -37,4 +37,37 @@ final class DataOptions {
     @Option(names = "--id-column", paramLabel = "C",
             description = "Column holding record ids (default: id, material_id, mp_id or file_id).")
     String idColumn;
+
+    @Option(names = "--limit", split = ",", paramLabel = "N",
+            description = "Read only the first N rows of each part (in file order; rows of other parts are not "
+                    + "parsed); TRAIN,VAL[,TEST] limit the parts separately (a part without a value is not limited). For "
+                    + "quick runs on a subset.")
+    List<Integer> limit = new ArrayList<>();
+
+    /**
+     * The row limit of a part; 0 = no limit. One value limits every part, otherwise the values are train (or all),
+     * val, test in that order.
+     */
+    int limitOf(String part) {
+        if (limit.isEmpty()) {
+            return 0;
+        }
+        if (limit.size() > 3) {
+            throw new CliFailure("--limit takes at most three values (train,val,test), got " + limit);
+        }
+        for (int n : limit) {
+            if (n < 1) {
+                throw new CliFailure("--limit must be positive, got " + limit);
+            }
+        }
+        if (limit.size() == 1) {
+            return limit.get(0);
+        }
+        int index = switch (part) {
+            case LabelledData.VAL -> 1;
+            case LabelledData.TEST -> 2;
+            default -> 0;
+        };
+        return index < limit.size() ? limit.get(index) : 0;
+    }
 }

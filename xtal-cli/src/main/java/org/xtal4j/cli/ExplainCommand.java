@@ -17,6 +17,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.xtal4j.data.Dataset;
+import org.xtal4j.data.DatasetForm;
+import org.xtal4j.data.DatasetLoader;
+import org.xtal4j.data.LoadOptions;
+import org.xtal4j.data.Record;
 import org.xtal4j.models.sitenet.AttentionAnalysis;
 import org.xtal4j.models.sitenet.AttentionPlots;
 import org.xtal4j.models.sitenet.SiteNetPlugin;
@@ -70,7 +76,7 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "A Site-Net model file (.xtal).")
     private Path model;
 
-    @Parameters(arity = "1..*", paramLabel = "STRUCTURES", description = "Structure files or folders.")
+    @Parameters(arity = "1..*", paramLabel = "STRUCTURES", description = "Structure files, folders or CSV data sets (.csv, .csv.gz, .csv.xz).")
     private List<Path> inputs = new ArrayList<>();
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder.")
@@ -86,6 +92,16 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--no-plots", description = "Skip the PNG plots.")
     private boolean noPlots;
+
+    @Option(names = "--structure-column", paramLabel = "C", description = "Structure column of CSV inputs.")
+    private String structureColumn;
+
+    @Option(names = "--id-column", paramLabel = "C", description = "Id column of CSV inputs.")
+    private String idColumn;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Only the first N structures of each CSV data set (rows after them are not parsed).")
+    private int limit;
 
     private record Item(String id, String file, Structure structure) {
     }
@@ -123,6 +139,10 @@ final class ExplainCommand implements Callable<Integer> {
         List<Item> items = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (Path arg : inputs) {
+            if (isCsv(arg)) {
+                failed |= !readCsv(arg, items, ids, err);
+                continue;
+            }
             List<Path> files;
             try {
                 files = StructureFiles.expand(arg);
@@ -282,6 +302,43 @@ final class ExplainCommand implements Callable<Integer> {
             name = name.substring(0, dot);
         }
         return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static boolean isCsv(Path p) {
+        if (!Files.isRegularFile(p)) {
+            return false;
+        }
+        try {
+            return DatasetForm.of(p) == DatasetForm.CSV;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The structures of a CSV data set (the first --limit rows); false when it could not be read. */
+    private boolean readCsv(Path p, List<Item> items, Set<String> ids, PrintWriter err) {
+        LoadOptions lo = LoadOptions.defaults();
+        if (structureColumn != null) {
+            lo = lo.structureColumn(structureColumn);
+        }
+        if (idColumn != null) {
+            lo = lo.idColumn(idColumn);
+        }
+        try {
+            Dataset d = DatasetLoader.load(p, lo);
+            List<Record> records;
+            try (Stream<Record> s = d.stream()) {
+                records = (limit > 0 ? s.limit(limit) : s).toList();
+            }
+            d.errors().forEach(e -> err.println("xtal: warning: skipped " + e));
+            for (Record r : records) {
+                items.add(new Item(uniqueId(r.id(), ids), p.toString(), r.structure()));
+            }
+            return true;
+        } catch (RuntimeException e) {
+            err.println("xtal: " + Problems.describe(e, p.toString()));
+            return false;
+        }
     }
 
     private static String uniqueId(String base, Set<String> taken) {

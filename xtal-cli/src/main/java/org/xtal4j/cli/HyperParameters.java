@@ -104,8 +104,16 @@ final class HyperParameters {
     }
 
     TrainConfig trainConfig() {
+        return trainConfig(TrainConfig.defaultConfig());
+    }
+
+    /** The training keys on top of a model's own defaults (e.g. Site-Net's reference recipe). */
+    TrainConfig trainConfig(TrainConfig base) {
+        ObjectNode merged = base.toJson().deepCopy();
+        // aliases (epochs, ...) come after the canonical keys they override, so the user's value wins
+        training.fields().forEachRemaining(f -> merged.set(f.getKey(), f.getValue()));
         try {
-            return TrainConfig.fromJson(training);
+            return TrainConfig.fromJson(merged);
         } catch (IllegalArgumentException e) {
             throw new CliFailure(e.getMessage());
         }

@@ -87,19 +87,22 @@ final class LabelledData {
                     continue;   // rows with an empty split value or another part name take no part
                 }
                 Dataset d = a.part(p);
-                parts.computeIfAbsent(name, k -> new ArrayList<>()).addAll(read(d, targets, skipped));
+                List<Item> into = parts.computeIfAbsent(name, k -> new ArrayList<>());
+                int limit = o.limitOf(name);
+                int left = limit - into.size();   // train and training are one part, under one limit
+                into.addAll(read(d, targets, skipped, limit == 0 ? 0 : left > 0 ? left : -1));
             }
             if (parts.isEmpty()) {
                 throw new CliFailure(o.data + ": split column '" + o.splitColumn
                         + "' holds none of train, val, test (found " + a.parts() + ")");
             }
         } else {
-            parts.put(unsplitPart, read(main, targets, skipped));
+            parts.put(unsplitPart, read(main, targets, skipped, o.limitOf(unsplitPart)));
             if (o.valData != null) {
-                parts.put(VAL, read(open(o, o.valData, targets), targets, skipped));
+                parts.put(VAL, read(open(o, o.valData, targets), targets, skipped, o.limitOf(VAL)));
             }
             if (o.testData != null) {
-                parts.put(TEST, read(open(o, o.testData, targets), targets, skipped));
+                parts.put(TEST, read(open(o, o.testData, targets), targets, skipped, o.limitOf(TEST)));
             }
         }
         return new LabelledData(parts, skipped, List.copyOf(targets));
@@ -130,10 +133,17 @@ final class LabelledData {
         }
     }
 
-    private static List<Item> read(Dataset d, List<String> targets, List<RecordError> skipped) {
+    /** The usable records of d; with limit &gt; 0 only its first rows are parsed (limit &lt; 0: none). */
+    private static List<Item> read(Dataset d, List<String> targets, List<RecordError> skipped, int limit) {
         List<Record> records;
         try {
-            records = d.materialise();
+            if (limit == 0) {
+                records = d.materialise();
+            } else {
+                try (java.util.stream.Stream<Record> s = d.stream()) {
+                    records = s.limit(Math.max(0, limit)).toList();
+                }
+            }
         } catch (DatasetException | IllegalArgumentException e) {
             throw new CliFailure(e.getMessage());
         }

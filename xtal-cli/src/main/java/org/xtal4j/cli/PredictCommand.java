@@ -74,6 +74,10 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     private InferenceOptions inference;
 
+    @Option(names = "--no-ecse", description = "PET: the raw backbone without ECSE symmetrisation (currently the "
+            + "only mode; ECSE is not wired in yet).")
+    private boolean noEcse;
+
     /** One input structure (or the reason there is none). */
     record Entry(String id, Structure structure, String error) {
     }
@@ -82,6 +86,10 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         inference.startBackend(spec.commandLine());
         PrintWriter err = spec.commandLine().getErr();
+        if (PetPrediction.isPet(models.get(0))) {   // energies + forces, extxyz output: see PetPrediction
+            return PetPrediction.run(models, inputs, output, inference.batchSize, !noEcse,
+                    spec.commandLine().getOut(), err);
+        }
         List<Predictor> loaded = new ArrayList<>();
         try {
             for (Path m : models) {

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.xtal4j.data.Dataset;
 import org.xtal4j.data.RecordError;
+import org.xtal4j.models.sitenet.SiteNetPlugin;
+import org.xtal4j.models.sitenet.SiteNetSample;
 import org.xtal4j.nn.Backend;
 import org.xtal4j.nn.Precision;
 import org.xtal4j.nn.model.ModelConfig;
@@ -44,7 +46,10 @@ import picocli.CommandLine.Spec;
                 + "parity plots (PNG), and OUT/skipped.csv listing rows that could not be used. "
                 + "Hyper-parameters: --config FILE (JSON or YAML) and --set key=value, under the reference "
                 + "implementation's names; training keys (lr, batch_size, n_epochs, swa_epochs, ...) go to the "
-                + "trainer, all others to the model. See docs/crystalformer.md.",
+                + "trainer, all others to the model. Site-Net (--model sitenet) starts from the reference's recipe "
+                + "(AdamW amsgrad, lr 8.126e-4, batches of at most 1200 unique sites, no target normalisation) and "
+                + "leaves crystals whose primitive cell exceeds --max-atoms out of training. See docs/crystalformer.md "
+                + "and docs/sitenet.md.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:trained (or stopped early by --stop-after)", "1:the data, configuration or a file "
                 + "could not be used", "2:usage error"})
@@ -85,6 +90,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Stop after N more epochs (resume later with --resume).")
     private int stopAfter;
 
+    @Option(names = "--max-atoms", paramLabel = "N",
+            description = "Site-Net: at most N atoms in each crystal's approximately cubic supercell (the max_atoms "
+                    + "key; default 500, the paper's).")
+    private Integer maxAtoms;
+
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "P",
             description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
     private String precision;
@@ -118,7 +128,15 @@ final class TrainCommand implements Callable<Integer> {
         if (seed != null) {
             hp.training.put("seed", seed);
         }
-        TrainConfig tc = hp.trainConfig();
+        boolean sitenet = plugin instanceof SiteNetPlugin;
+        if (maxAtoms != null) {
+            if (!sitenet) {
+                throw new ParameterException(spec.commandLine(), "--max-atoms: only for --model sitenet");
+            }
+            hp.model.put("max_atoms", maxAtoms.intValue());
+        }
+        // Site-Net's defaults are its reference recipe (1200 unique sites per batch, ...); the user's keys win
+        TrainConfig tc = hp.trainConfig(sitenet ? SiteNetPlugin.referenceTrainConfig() : TrainConfig.defaultConfig());
         ModelConfig mc;
         try {
             mc = plugin.parseConfig(hp.model);
@@ -140,13 +158,17 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliFailure(e.getMessage());
         }
-        ModelSetup setup = new ModelSetup(mc, norm, vocabulary(), prec);
+        ModelSetup setup = plugin.fitToTrainingData(new ModelSetup(mc, norm, vocabulary(), prec), trainStructures);
         List<RecordError> skipped = new ArrayList<>(ld.skipped());
-        List<Sample> train = prepare(plugin, setup, ld.part(LabelledData.TRAIN), skipped);
-        List<Sample> val = prepare(plugin, setup, ld.part(LabelledData.VAL), skipped);
-        List<Sample> test = prepare(plugin, setup, ld.part(LabelledData.TEST), skipped);
+        List<Sample> train = prepare(plugin, setup, ld.part(LabelledData.TRAIN), skipped, sitenet);
+        List<Sample> val = prepare(plugin, setup, ld.part(LabelledData.VAL), skipped, false);
+        List<Sample> test = prepare(plugin, setup, ld.part(LabelledData.TEST), skipped, false);
         LabelledData.warn(skipped, err, 20);
         Dataset.writeReport(skipped, out.resolve("skipped.csv"));
+        if (train.isEmpty()) {
+            throw new CliFailure(data.data + ": no training rows left that " + plugin.name() + " can use (see "
+                    + out.resolve("skipped.csv") + ")");
+        }
         if (!quiet) {
             err.printf(Locale.ROOT, "xtal: %s on %s: %d train, %d val, %d test structures (%d skipped); %s%n",
                     plugin.name(), data.data, train.size(), val.size(), test.size(), skipped.size(),
@@ -183,13 +205,23 @@ final class TrainCommand implements Callable<Integer> {
         return Xtal.OK;
     }
 
-    /** Prepares samples; a structure the model cannot take (e.g. an element it has no embedding for) is skipped. */
+    /**
+     * Prepares samples; a structure the model cannot take (e.g. an element it has no embedding for) is skipped.
+     * With {@code sitenetTraining}, the reference's training filter: a crystal whose primitive cell alone exceeds
+     * max_atoms is not trained on (it is still evaluated when in val or test).
+     */
     private static List<Sample> prepare(ModelPlugin plugin, ModelSetup setup, List<LabelledData.Item> items,
-                                        List<RecordError> skipped) {
+                                        List<RecordError> skipped, boolean sitenetTraining) {
         List<Sample> out = new ArrayList<>(items.size());
         for (LabelledData.Item it : items) {
             try {
-                out.add(plugin.prepare(it.structure(), setup));
+                Sample s = plugin.prepare(it.structure(), setup);
+                if (sitenetTraining && s instanceof SiteNetSample sn && sn.oversize().isPresent()) {
+                    skipped.add(new RecordError(it.row(), it.id(), it.source(), "not trained on: "
+                            + sn.oversize().get()));
+                    continue;
+                }
+                out.add(s);
             } catch (RuntimeException e) {
                 skipped.add(new RecordError(it.row(), it.id(), it.source(), Problems.describe(e)));
             }
@@ -198,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Elements H..Cf (Z 1..98), Crystalformer's fixed one-hot vocabulary. */
-    private static List<String> vocabulary() {
+    static List<String> vocabulary() {
         List<String> el = new ArrayList<>();
         for (int z = 1; z <= 98; z++) {
             el.add(Element.of(z).symbol());

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         name = "xtal",
         mixinStandardHelpOptions = true,
         versionProvider = XtalVersion.class,
-        description = "Transformer models for periodic crystal structures: read and convert structures, train, predict, evaluate, import and explain models.",
+        description = "Transformer models for periodic crystal structures: read and convert structures, train, predict, evaluate, import, explain and benchmark models.",
         subcommands = {
                 InfoCommand.class,
                 ConvertCommand.class,
@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
                 TrainCommand.class,
                 PredictCommand.class,
                 EvaluateCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class Xtal implements Callable<Integer> {

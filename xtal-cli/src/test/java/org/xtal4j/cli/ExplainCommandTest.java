@@ -60,6 +60,21 @@ class ExplainCommandTest {
     }
 
     @Test
+    void readsTheFirstRowsOfACsvDataSet() throws Exception {
+        Path csv = TinyCrystals.csv(dir.resolve("tiny.csv"), 6, 2);
+        Path out = dir.resolve("csv-out");
+        Cli.Result r = Cli.run("explain", "--model", model.toString(), csv.toString(), "--structure-column", "cif",
+                "--limit", "4", "--no-plots", "--out", out.toString());
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("explained 4 of 4 structures");
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        assertThat(summary).hasSize(5);
+        assertThat(summary.get(1)).startsWith("s0,");
+        assertThat(summary.get(4)).startsWith("s3,");
+        assertThat(Files.exists(out.resolve("attention").resolve("s3.csv"))).isTrue();
+    }
+
+    @Test
     void writesAttentionTablesSummaryAndPlots() throws Exception {
         Path out = dir.resolve("out");
         Cli.Result r = Cli.run("explain", "--model", model.toString(), structures.toString(), "--out", out.toString());

@@ -17,6 +17,9 @@ final class PairImages {
     /** Half-width of the radial-basis window in Gaussian widths: φ < e^−40 beyond it. */
     static final double WINDOW_WIDTHS = 9.0;
 
+    /** Images whose d² differ by less than this (Å²) are the same distance. */
+    static final double SAME_D2 = 1e-10;
+
     final int n;
     final int[] halfWidths;
     final double[] bOver2Pi;
@@ -25,6 +28,8 @@ final class PairImages {
     final double[] d2;
     /** |n1| << 20 | |n2| << 10 | |n3|. */
     final int[] boxCode;
+    /** How many lattice translations each entry stands for (equal d² and equal |n_k|). */
+    final double[] multiplicity;
 
     // radial basis cache: per pair, images [0, cached[p]) have their window in phi[p]
     private final int kCount;
@@ -36,7 +41,8 @@ final class PairImages {
     private final int[] cached;
 
     private PairImages(int n, int[] halfWidths, double[] bOver2Pi, int[] start, double[] d2, int[] boxCode,
-                       int kCount, double rbfMax, double widthScale) {
+                       double[] multiplicity, int kCount, double rbfMax, double widthScale) {
+        this.multiplicity = multiplicity;
         this.n = n;
         this.halfWidths = halfWidths;
         this.bOver2Pi = bOver2Pi;
@@ -80,8 +86,10 @@ final class PairImages {
         int[] start = new int[pairs + 1];
         double[] d2 = new double[pairs * t];
         int[] boxCode = new int[pairs * t];
+        double[] mult = new double[pairs * t];
         double[] dist = new double[t];
         long[] keys = new long[t];
+        int off = 0;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 int p = i * n + j;
@@ -97,17 +105,41 @@ final class PairImages {
                     keys[k] = (long) Float.floatToRawIntBits((float) dist[k]) << 32 | k;
                 }
                 Arrays.sort(keys);
-                int off = p * t;
                 start[p] = off;
-                for (int k = 0; k < t; k++) {
-                    int idx = (int) keys[k];
-                    d2[off + k] = dist[idx];
-                    boxCode[off + k] = code[idx];
+                // images at the same distance with the same |n_k| are one term with a multiplicity: symmetric
+                // crystals have many (a cubic cell's ±a images of an atom and itself, ...)
+                int runStart = 0;
+                while (runStart < t) {
+                    int runEnd = runStart + 1;
+                    while (runEnd < t && (int) (keys[runEnd] >>> 32) == (int) (keys[runStart] >>> 32)) {
+                        runEnd++;
+                    }
+                    int groupFrom = off;
+                    for (int k = runStart; k < runEnd; k++) {
+                        int idx = (int) keys[k];
+                        int merged = -1;
+                        for (int g = groupFrom; g < off; g++) {
+                            if (boxCode[g] == code[idx] && Math.abs(d2[g] - dist[idx]) <= SAME_D2) {
+                                merged = g;
+                                break;
+                            }
+                        }
+                        if (merged >= 0) {
+                            mult[merged] += 1;
+                        } else {
+                            d2[off] = dist[idx];
+                            boxCode[off] = code[idx];
+                            mult[off] = 1;
+                            off++;
+                        }
+                    }
+                    runStart = runEnd;
                 }
             }
         }
-        start[pairs] = pairs * t;
-        return new PairImages(n, hw.clone(), bOver2Pi.clone(), start, d2, boxCode, kCount, rbfMax, widthScale);
+        start[pairs] = off;
+        return new PairImages(n, hw.clone(), bOver2Pi.clone(), start, Arrays.copyOf(d2, off), Arrays.copyOf(boxCode, off),
+                Arrays.copyOf(mult, off), kCount, rbfMax, widthScale);
     }
 
     static boolean inBox(int code, int r1, int r2, int r3) {
@@ -152,7 +184,8 @@ final class PairImages {
         return kCount;
     }
 
-    int translationCount() {
-        return n == 0 ? 0 : (start[1] - start[0]);
+    /** Distinct (distance, |n_k|) entries over all pairs. */
+    int entryCount() {
+        return d2.length;
     }
 }

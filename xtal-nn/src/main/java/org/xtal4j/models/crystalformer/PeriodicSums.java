@@ -13,15 +13,18 @@ import java.util.stream.IntStream;
  *   ∂α/∂a = E_p[d²],   ∂ψ̄_k/∂a = E_p[d² φ_k] − E_p[d²]·ψ̄_k          (only when gradients are needed)
  * </pre>
  * The images of a pair are sorted by d², so a head stops at the first image with a·(d² − d²_min) &lt; −cut:
- * the tail it drops is below e^−cut relative to the nearest image (cut = 40: under 1e−17 per image).
+ * each image it drops weighs below e^−cut relative to the nearest one — under the rounding of the precision
+ * (cut = 40 in float64: 4e−18 per image; 26 in float32: 5e−12 per image, 1e−9 for a few hundred).
  *
  * <p>Outputs use the padded batch layout of {@link PaddedLayout}: α and ∂α/∂a as (B, n, n, H), ψ̄ and ∂ψ̄/∂a
  * as (B, n, H, n, K) with n the largest crystal; entries of padding stay 0.
  */
 final class PeriodicSums {
 
-    /** Images with a·(d² − d²_min) below −CUT are dropped (e^−40 ≈ 4e−18). */
-    static final double CUT = 40.0;
+    /** The early-stop threshold of the precision: images with a·(d² − d²_min) below −cut are dropped. */
+    static double cut(boolean float32) {
+        return float32 ? 26.0 : 40.0;
+    }
 
     /** The results of one layer. */
     static final class Result {
@@ -58,7 +61,8 @@ final class PeriodicSums {
      * @param gradients whether ∂/∂a are needed
      */
     static Result compute(List<PairImages> images, PaddedLayout layout, double[] a, int heads, double cutoffSigma,
-                          double fixedCutoff, int minRange, boolean float32, boolean withPsi, boolean gradients) {
+                          double fixedCutoff, int minRange, boolean float32, boolean withPsi, boolean gradients,
+                          double cut) {
         int b = images.size();
         int nm = layout.maxAtoms();
         int k = withPsi ? images.get(0).kCount() : 0;
@@ -73,14 +77,14 @@ final class PeriodicSums {
             int c = crystalOf[atom];
             int i = atom - atomOffset[c];
             row(images.get(c), c, i, atom, nm, a, heads, cutoffSigma, fixedCutoff, minRange, float32, k,
-                    alpha, dAlpha, psi, dPsi, boxes);
+                    cut, alpha, dAlpha, psi, dPsi, boxes);
         });
         return new Result(alpha, dAlpha, psi, dPsi, boxes);
     }
 
     private static void row(PairImages im, int c, int i, int atom, int nm, double[] aAll, int heads,
                             double cutoffSigma, double fixedCutoff, int minRange, boolean float32, int k,
-                            double[] alpha, double[] dAlpha, double[] psi, double[] dPsi, int[] boxes) {
+                            double cut, double[] alpha, double[] dAlpha, double[] psi, double[] dPsi, int[] boxes) {
         int n = im.n;
         int win = im.window;
         double[] acc = new double[k + win];
@@ -89,7 +93,7 @@ final class PeriodicSums {
             double a = aAll[atom * heads + h];
             int[] r = box(im, a, cutoffSigma, fixedCutoff, minRange, float32);
             System.arraycopy(r, 0, boxes, (atom * heads + h) * 3, 3);
-            double reach = CUT / -a;
+            double reach = cut / -a;
             for (int j = 0; j < n; j++) {
                 int p = i * n + j;
                 int s = im.start[p];
@@ -119,7 +123,7 @@ final class PeriodicSums {
                         continue;
                     }
                     double d2 = im.d2[t];
-                    double w = Math.exp(a * (d2 - d2min));
+                    double w = im.multiplicity[t] * Math.exp(a * (d2 - d2min));
                     s0 += w;
                     s1 += w * d2;
                     if (k > 0) {
@@ -159,6 +163,31 @@ final class PeriodicSums {
                 }
             }
         }
+    }
+
+    /**
+     * Σ_j π_ij ψ̄_ij and Σ_j π_ij ∂ψ̄_ij/∂a per (crystal, atom, head), (B·n, H, K) each, from the attention
+     * weights π (B, H, n, n); padding stays 0.
+     */
+    static double[][] weighted(Result r, double[] pi, int b, int nm, int heads, int k) {
+        double[] psiSum = new double[b * nm * heads * k];
+        double[] dSum = new double[psiSum.length];
+        IntStream.range(0, b * nm).parallel().forEach(row -> {
+            int c = row / nm;
+            int i = row % nm;
+            for (int h = 0; h < heads; h++) {
+                int out = (row * heads + h) * k;
+                for (int j = 0; j < nm; j++) {
+                    double w = pi[((c * heads + h) * nm + i) * nm + j];
+                    int in = (((c * nm + i) * heads + h) * nm + j) * k;
+                    for (int u = 0; u < k; u++) {
+                        psiSum[out + u] += w * r.psi[in + u];
+                        dSum[out + u] += w * r.dPsi[in + u];
+                    }
+                }
+            }
+        });
+        return new double[][] {psiSum, dSum};
     }
 
     /** The box half-widths of one (atom, head), as the reference's kernel computes them (§6.3). */

@@ -3,11 +3,13 @@ package org.xtal4j.models.sitenet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.xtal4j.nn.NnOps;
-import org.xtal4j.nn.Scalars;
 
 /**
  * Site-Net's forward pass (spec {@code sitenet.md} §2–3) as a pure function of
@@ -53,6 +55,18 @@ public final class SiteNetForward {
     public static Map<String, NDArray> forward(Map<String, NDArray> p, NDArray atomicId, NDArray magpie,
             NDArray oxidation, NDArray interaction, NDArray attentionI, NDArray attentionJ, NDArray mask, NDArray coo,
             int crystals, double distanceCutoff) {
+        return forward(p, atomicId, magpie, oxidation, interaction, attentionI, attentionJ, mask, coo, crystals,
+                distanceCutoff, true);
+    }
+
+    /**
+     * The forward pass; with {@code inspect} false (training and prediction) the pair-sized intermediates that
+     * nothing downstream reads are neither kept nor computed: the interaction features g^I are closed once
+     * concatenated and the last block's g^I (unused by the model) is skipped, so those entries are absent.
+     */
+    public static Map<String, NDArray> forward(Map<String, NDArray> p, NDArray atomicId, NDArray magpie,
+            NDArray oxidation, NDArray interaction, NDArray attentionI, NDArray attentionJ, NDArray mask, NDArray coo,
+            int crystals, double distanceCutoff, boolean inspect) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         Function<String, NDArray> w = name -> {
             NDArray a = p.get(name);
@@ -76,7 +90,9 @@ public final class SiteNetForward {
         NDArray inter = dense(interaction, w, "encoder.interaction_featurization",
                 "encoder.interaction_featurization_norm.Norm");
         out.put("fwd.S0", s);
-        out.put("fwd.I0", inter);
+        if (inspect) {
+            out.put("fwd.I0", inter);
+        }
 
         long rowsN = attentionI.getShape().get(0);
         long width = attentionI.getShape().get(1);
@@ -92,15 +108,31 @@ public final class SiteNetForward {
         for (int b = 0; b < blocks; b++) {
             String pre = "encoder.Attention_Blocks." + b + ".";
             String name = "fwd.block" + (b + 1) + ".";
-            NDArray si = s.get(new NDIndex("{}", attentionI.flatten())).reshape(rowsN, width, -1);
-            NDArray sj = s.get(new NDIndex("{}", attentionJ.flatten())).reshape(rowsN, width, -1);
+            NDArray gi = s.get(new NDIndex("{}", attentionI.flatten()));
+            NDArray gj = s.get(new NDIndex("{}", attentionJ.flatten()));
+            NDArray si = gi.reshape(rowsN, width, -1);
+            NDArray sj = gj.reshape(rowsN, width, -1);
             NDArray bond = NDArrays.concat(new ai.djl.ndarray.NDList(si, sj, inter), 2);
+            // the gathers' backward needs only the indices: their [Σn, W, λ] results go at once
+            for (NDArray g : new NDArray[] {si, sj, gi, gj}) {
+                g.close();
+            }
+            if (!inspect) {
+                inter.close();   // the concatenation's backward does not read its inputs
+            }
             NDArray hidden = bond;
             for (int l = 0; p.containsKey(pre + "ije_to_multihead.linear_layers." + l + ".weight"); l++) {
-                hidden = dense(hidden, w, pre + "ije_to_multihead.linear_layers." + l,
+                NDArray next = dense(hidden, w, pre + "ije_to_multihead.linear_layers." + l,
                         pre + "ije_to_multihead.norm_layers." + l + ".Norm");
+                if (hidden != bond) {
+                    hidden.close();
+                }
+                hidden = next;
             }
             NDArray logits = linear(hidden, w.apply(pre + "pre_softmax_linear.weight"), w.apply(pre + "pre_softmax_linear.bias"));
+            if (hidden != bond) {
+                hidden.close();   // autograd keeps it for the linear's backward; nothing else needs the handle
+            }
             NDArray masked = NDArrays.where(pad.broadcast(logits.getShape()),
                     logits.zerosLike().sub(Double.POSITIVE_INFINITY), logits);
             NDArray att = masked.softmax(1);
@@ -114,10 +146,14 @@ public final class SiteNetForward {
             out.put(name + "F", f);
             out.put(name + "aggregated", agg);
             out.put(name + "site_features", sNew);
-            // the last block's g^I output is never used by the model; it is kept for inspection
-            inter = dense(bond, w, pre + "ije_to_Interaction_Features.linear_layers.0",
-                    pre + "ije_to_Interaction_Features.norm_layers.0.Norm");
-            out.put(name + "interaction_features", inter);
+            // the last block's g^I output is never used by the model; it is computed for inspection only
+            if (inspect || b < blocks - 1) {
+                inter = dense(bond, w, pre + "ije_to_Interaction_Features.linear_layers.0",
+                        pre + "ije_to_Interaction_Features.norm_layers.0.Norm");
+                if (inspect) {
+                    out.put(name + "interaction_features", inter);
+                }
+            }
             siteOut[b] = sNew;
             attention[b] = att;
             s = sNew;
@@ -182,26 +218,40 @@ public final class SiteNetForward {
     }
 
     /**
-     * x·tanh(softplus(x)) with softplus(x) = max(x, 0) + ln(1 + e^(−|x|)). Not DJL's
-     * {@code Activation.mish}: with DJL 0.32 / PyTorch 2.5.1 (CPU) it returns −0.4075 for
-     * x = −0.8828 (exact: −0.2939), in float32 and float64 and for any array size.
+     * x·tanh(softplus(x)) with PyTorch's native softplus (log1p(exp(x)), x above 20 passed through). Not DJL's
+     * {@code Activation.mish}: with DJL 0.32 / PyTorch 2.5.1 (CPU) it returns −0.4075 for x = −0.8828 (exact:
+     * −0.2939), in float32 and float64 and for any array size. The Java handles of the intermediates are closed
+     * at once: autograd keeps what it needs (x and the tanh), a pair-sized [Σn, W, 225] intermediate less each.
      */
     static NDArray mish(NDArray x) {
-        NDArray softplus = Scalars.maximum(x, 0).add(x.abs().neg().exp().add(1).log());
-        return x.mul(softplus.tanh());
+        NDArray sp = JniUtils.softPlus((PtNDArray) x);
+        NDArray t = sp.tanh();
+        sp.close();
+        NDArray out = x.mul(t);
+        t.close();
+        return out;
     }
 
     static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         return x.matMul(weight.transpose()).add(bias);
     }
 
-    /** Linear → Mish → LayerNorm (biased variance, eps 1e-5, affine). */
+    /**
+     * Linear → Mish → LayerNorm (biased variance, eps 1e-5, affine; PyTorch's native layer_norm, which keeps
+     * only its input and two per-row statistics for the backward pass). Intermediates are closed as soon as
+     * they are consumed: on the [Σn, W, ·] pair tensors, every live intermediate is ~0.5 GB for a batch of
+     * 1200 sites × 500 columns × 225 floats.
+     */
     static NDArray dense(NDArray x, Function<String, NDArray> w, String linear, String norm) {
-        NDArray h = mish(linear(x, w.apply(linear + ".weight"), w.apply(linear + ".bias")));
-        int last = h.getShape().dimension() - 1;
-        NDArray mean = h.mean(new int[] {last}, true);
-        NDArray centred = h.sub(mean);
-        NDArray var = centred.square().mean(new int[] {last}, true);
-        return centred.div(var.add(LAYER_NORM_EPS).sqrt()).mul(w.apply(norm + ".weight")).add(w.apply(norm + ".bias"));
+        NDArray z = x.matMul(w.apply(linear + ".weight").transpose());
+        NDArray lin = z.add(w.apply(linear + ".bias"));
+        z.close();
+        NDArray h = mish(lin);
+        lin.close();
+        long last = h.getShape().get(h.getShape().dimension() - 1);
+        NDArray out = JniUtils.layerNorm((PtNDArray) h, new Shape(last), (PtNDArray) w.apply(norm + ".weight"),
+                (PtNDArray) w.apply(norm + ".bias"), LAYER_NORM_EPS);
+        h.close();
+        return out;
     }
 }

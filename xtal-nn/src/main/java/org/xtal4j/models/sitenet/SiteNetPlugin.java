@@ -200,7 +200,7 @@ public final class SiteNetPlugin implements ModelPlugin {
         NDScope scope = new NDScope();
         try {
             Map<String, NDArray> out = SiteNetForward.forward(p, atomicId, in.get(1), in.get(2), in.get(3), in.get(4),
-                    in.get(5), in.get(6), in.get(7), crystals, sb.config().distanceCutoff());
+                    in.get(5), in.get(6), in.get(7), crystals, sb.config().distanceCutoff(), false);
             NDArray pred = out.get(sb.config().trelu() ? "out.prediction" : "out.prediction_raw")
                     .reshape(crystals, sb.targetCount());
             pred.setName(OUTPUT_PREDICTION);

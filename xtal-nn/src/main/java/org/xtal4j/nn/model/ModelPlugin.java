@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.xtal4j.structure.Structure;
 
@@ -105,6 +106,25 @@ public interface ModelPlugin {
      */
     default boolean needsInputGradients() {
         return false;
+    }
+
+    /**
+     * Adapts the setup to the training structures before training starts (called once by the training
+     * command, after the normalisation was fitted): e.g. PET fits per-element energy offsets (its
+     * self-contributions) into the normalisation and loss scales into its hyper-parameters. The default
+     * returns the setup unchanged.
+     */
+    default ModelSetup fitToTrainingData(ModelSetup setup, List<Structure> training) {
+        return setup;
+    }
+
+    /**
+     * Forward-pass floating-point operations for one prepared structure by the model's FLOP model
+     * (docs/performance.md), for {@code xtal bench}; a training step counts about 3×. Empty when the model
+     * has none.
+     */
+    default OptionalDouble flopsPerStructure(Sample sample, ModelSetup setup) {
+        return OptionalDouble.empty();
     }
 
     /** Names of the attention outputs {@link #forward} adds when explaining (empty when it cannot explain). */

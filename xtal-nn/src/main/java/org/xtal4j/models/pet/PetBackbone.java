@@ -1,0 +1,150 @@
+package org.xtal4j.models.pet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.Map;
+import org.xtal4j.nn.NnOps;
+
+/**
+ * The PET backbone as a function of edge vectors: the entry point for energies, forces and for ECSE.
+ *
+ * <p>Exact signatures:
+ * <pre>
+ * public NDArray energy(ParameterStore ps, PetGraph graph, NDArray edgeVectors, boolean training)
+ *     // (B) backbone energy per structure of the graph (B = graph.structureCount(); 1 for one structure),
+ *     // without self-contributions; edgeVectors (E, 3) in graph edge order, any dtype the block has, may
+ *     // carry autograd (e.g. rotated vectors X·F of ECSE): the result is differentiable w.r.t. them.
+ * public NDArray atomEnergies(ParameterStore ps, PetGraph graph, NDArray edgeVectors, boolean training)
+ *     // (N) per-atom backbone energies
+ * public static NDArray forces(PetGraph graph, NDArray edgeGradients)
+ *     // (N, 3) F_i = Σ_p G_ip − Σ_p G_{j_p, rev(i,p)} from G = ∂E/∂x (E, 3): forces = −∂E/∂r
+ * </pre>
+ * Periodic structures need nothing more: r_ij = r_j − r_i + S·C is already in the edge vectors, and the
+ * edge-gradient formula is −∂E/∂r_i for fixed cell. Arrays made inside belong to an {@link NDScope} that is
+ * closed on return (the autograd graph keeps what it needs); the result is owned by the caller's scope.
+ */
+public final class PetBackbone {
+
+    private final PetBlock block;
+
+    public PetBackbone(PetBlock block) {
+        this.block = block;
+    }
+
+    public PetBlock block() {
+        return block;
+    }
+
+    /** Backbone energy per structure (B), differentiable w.r.t. {@code edgeVectors} and the parameters. */
+    public NDArray energy(ParameterStore ps, PetGraph graph, NDArray edgeVectors, boolean training) {
+        NDArray e;
+        NDScope scope = new NDScope();
+        try {
+            NDArray atomE = atomEnergiesInScope(ps, graph, edgeVectors, training, null);
+            e = perStructure(graph, atomE);
+            NDScope.unregister(e);
+        } finally {
+            scope.close();
+        }
+        return handOver(e, edgeVectors);
+    }
+
+    /**
+     * Gives a result to the caller: the ops that made it started from a parameter, so it belongs to the
+     * parameters' long-lived manager, and unregistering it from the inner scope left it in no scope. Kept
+     * there it would live (with the whole autograd graph it holds) until the model is closed: a leak of
+     * several MB per training step, measured. It goes to the edge vectors' manager and the caller's scope.
+     */
+    private static NDArray handOver(NDArray result, NDArray like) {
+        result.attach(like.getManager());
+        NDScope.register(result);
+        return result;
+    }
+
+    /** Per-atom backbone energies (N). */
+    public NDArray atomEnergies(ParameterStore ps, PetGraph graph, NDArray edgeVectors, boolean training) {
+        return atomEnergies(ps, graph, edgeVectors, training, null);
+    }
+
+    /** Per-atom energies, recording the per-block intermediates into {@code trace} when it is not null. */
+    public NDArray atomEnergies(ParameterStore ps, PetGraph graph, NDArray edgeVectors, boolean training,
+                                Map<String, NDArray> trace) {
+        NDArray atomE;
+        NDScope scope = new NDScope();
+        try {
+            atomE = atomEnergiesInScope(ps, graph, edgeVectors, training, trace);
+            NDScope.unregister(atomE);
+            if (trace != null) {
+                trace.values().forEach(NDScope::unregister);
+            }
+        } finally {
+            scope.close();
+        }
+        if (trace != null) {
+            trace.values().forEach(t -> handOver(t, edgeVectors));
+        }
+        return handOver(atomE, edgeVectors);
+    }
+
+    private NDArray atomEnergiesInScope(ParameterStore ps, PetGraph graph, NDArray x, boolean training,
+                                       Map<String, NDArray> trace) {
+        if (x.getShape().dimension() != 2 || x.getShape().get(0) != graph.edgeCount() || x.getShape().get(1) != 3) {
+            throw new IllegalArgumentException("edge vectors must be (" + graph.edgeCount() + ", 3), got "
+                    + x.getShape());
+        }
+        NDManager m = x.getManager();
+        PetBlock.Indices ix = new PetBlock.Indices(graph.atomCount(), graph.maxNeighbours(), graph.edgeCount(),
+                indices(m, graph.speciesLong()), indices(m, graph.neighbourSpecies()), indices(m, graph.slotEdge()),
+                indices(m, graph.edgeSlot()), indices(m, graph.reverseLong()));
+        return block.atomEnergies(ps, ix, x, training, trace);
+    }
+
+    /** Sums per-atom values (N) into structures (B). */
+    public static NDArray perStructure(PetGraph graph, NDArray atomValues) {
+        if (graph.structureCount() == 1) {
+            return atomValues.sum(new int[] {0}, true);
+        }
+        NDArray seg = indices(atomValues.getManager(), graph.structureOfLong());
+        return NnOps.segmentSum(atomValues.reshape(graph.atomCount(), 1), seg, graph.structureCount())
+                .reshape(graph.structureCount());
+    }
+
+    /**
+     * Forces (N, 3) from edge gradients G = ∂E/∂x (E, 3): F_i = Σ_{edges e of i} (G_e − G_rev(e)), which is
+     * −∂E/∂r_i because x_e = r_j − r_i + S·C. Differentiable (for force training, G carries its graph).
+     */
+    public static NDArray forces(PetGraph graph, NDArray edgeGradients) {
+        NDManager m = edgeGradients.getManager();
+        int n = graph.atomCount();
+        int mx = graph.maxNeighbours();
+        NDArray g = edgeGradients;
+        NDArray diff = g.sub(g.get(new NDIndex("{}", indices(m, graph.reverseLong()))));
+        NDArray pad = diff.concat(m.zeros(new Shape(1, 3), g.getDataType()), 0);
+        return pad.get(new NDIndex("{}", indices(m, graph.slotEdge()))).reshape(n, mx, 3).sum(new int[] {1});
+    }
+
+    /**
+     * An int64 array whose storage libtorch owns. {@code NDManager.create} wraps a direct Java buffer
+     * (torch::from_blob) that the garbage collector frees once the array is closed, while autograd still
+     * holds the tensor for the backward (index_select saves its index): closing the scope before the
+     * force/loss backward then let the backward read freed memory (seen as a garbage index, "index
+     * 139820045811920 is out of bounds", in a CLI training run). A clone is allocated by libtorch.
+     */
+    static NDArray indices(NDManager m, long[] values) {
+        try (NDArray wrapped = m.create(values)) {
+            return wrapped.duplicate();
+        }
+    }
+
+    /** A floating array with libtorch-owned storage (see {@link #indices}). */
+    static NDArray owned(NDManager m, double[] values, Shape shape, ai.djl.ndarray.types.DataType type) {
+        try (NDArray wrapped = m.create(values, shape)) {
+            // toType to the same dtype returns an alias of the Java buffer, not a copy: duplicate instead
+            return wrapped.getDataType() == type ? wrapped.duplicate() : wrapped.toType(type, true);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.xtal4j.models.pet;
+
+import ai.djl.ndarray.NDArray;
+import org.xtal4j.nn.Scalars;
+
+/**
+ * The reference's energy + force loss (pet.md §4): L = w_E·MSE(E)/σ_E² + MSE(F)/σ_F², MSE(E) over
+ * structures, MSE(F) over all Cartesian components. Energy-only fitting uses w_E·MSE(E)/σ_E².
+ */
+public final class PetLoss {
+
+    private PetLoss() {
+    }
+
+    /**
+     * @param energy       predicted energies (B) or (B, 1)
+     * @param energyTarget target energies, same shape
+     * @param forces       predicted forces (N, 3), or null for energy-only
+     * @param forceTarget  target forces (N, 3), or null
+     */
+    public static NDArray loss(NDArray energy, NDArray energyTarget, NDArray forces, NDArray forceTarget,
+                               double energyWeight, double sigmaE, double sigmaF) {
+        NDArray le = Scalars.mul(energy.sub(energyTarget).square().mean(), energyWeight / (sigmaE * sigmaE));
+        if (forces == null || forceTarget == null) {
+            return le;
+        }
+        return le.add(Scalars.div(forces.sub(forceTarget).square().mean(), sigmaF * sigmaF));
+    }
+
+    /** The reference's sliding update of a loss scale after an epoch: σ ← 0.7σ + 0.3·RMSE_val. */
+    public static double slide(double sigma, double validationRmse) {
+        return 0.7 * sigma + 0.3 * validationRmse;
+    }
+}

@@ -1,0 +1,97 @@
+package org.xtal4j.models.pet;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.xtal4j.nn.Autograd;
+import org.xtal4j.nn.Backend;
+import org.xtal4j.nn.model.Batch;
+import org.xtal4j.nn.model.ModelPlugin;
+import org.xtal4j.nn.model.ModelSetup;
+import org.xtal4j.nn.model.Normalisation;
+import org.xtal4j.nn.model.Sample;
+import org.xtal4j.structure.Structure;
+
+/**
+ * Energies (eV, self-contributions included) and forces (eV/Å) of a trained PET for structures, with the
+ * raw backbone (no ECSE yet: this is the seam where the symmetrised prediction will go).
+ */
+public final class PetPredictor {
+
+    /** The prediction of one structure. */
+    public record Prediction(double energy, double[][] forces) {
+    }
+
+    private final PetPlugin plugin = new PetPlugin();
+    private final ModelSetup setup;
+    private final PetBlock block;
+    private final ParameterStore store;
+    private final NDManager manager;
+
+    /** @param block a block holding trained weights; {@code manager} owns them */
+    public PetPredictor(ModelSetup setup, PetBlock block, NDManager manager) {
+        this.setup = setup;
+        this.block = block;
+        this.manager = manager;
+        this.store = new ParameterStore(manager, false);
+    }
+
+    /** Predicts a batch of structures (throws IllegalArgumentException for a structure PET cannot take). */
+    public List<Prediction> predict(List<Structure> structures) {
+        List<Sample> samples = new ArrayList<>();
+        for (Structure s : structures) {
+            samples.add(plugin.prepare(stripLabels(s), setup));
+        }
+        Normalisation.Target t = setup.normalisation().targets().get(0);
+        List<Prediction> out = new ArrayList<>();
+        try (NDManager sm = manager.newSubManager(); NDScope scope = new NDScope()) {
+            Backend.get().ensureFlushDenormal();
+            Batch batch = plugin.collate(samples, sm, setup);
+            double[] e;
+            double[] f;
+            try (GradientCollector gc = Backend.get().engine().newGradientCollector()) {
+                NDList o = plugin.forward(block, store, batch, false, false, setup);
+                e = o.get(ModelPlugin.OUTPUT_PREDICTION).toType(DataType.FLOAT64, false).toDoubleArray();
+                f = o.get(ModelPlugin.OUTPUT_FORCES).toType(DataType.FLOAT64, false).toDoubleArray();
+            }
+            Autograd.detachGrads(PetPlugin.parameterArrays(block));
+            Autograd.detachGrad(batch.inputs().get(0));
+            int off = 0;
+            for (int b = 0; b < samples.size(); b++) {
+                PetSample s = (PetSample) samples.get(b);
+                double[][] fs = new double[s.atomCount()][3];
+                for (int i = 0; i < fs.length; i++) {
+                    for (int a = 0; a < 3; a++) {
+                        fs[i][a] = f[3 * (off + i) + a];
+                    }
+                }
+                off += s.atomCount();
+                out.add(new Prediction(t.denormalise(e[b]) + s.baseline(), fs));
+            }
+        }
+        return out;
+    }
+
+    /** Labels are not needed for prediction (and forces of another shape must not matter). */
+    private static Structure stripLabels(Structure s) {
+        return s.siteProperties().containsKey(PetPlugin.FORCES) ? s.toBuilder().clearSiteProperties().build() : s;
+    }
+
+    /** For ensembles and tests: the setup this predictor uses. */
+    public ModelSetup setup() {
+        return setup;
+    }
+
+    /** Convenience for model files: a block of the setup's shape with the given weights loaded by the caller. */
+    public static PetBlock newBlock(ModelSetup setup, NDManager manager) {
+        PetPlugin p = new PetPlugin();
+        PetBlock b = (PetBlock) p.newBlock(setup);
+        p.initialize(b, manager, setup);
+        return b;
+    }
+}
