@@ -139,7 +139,7 @@ public final class CrystalformerBlock extends AbstractBlock {
         NDArray x = inputs.get(0);
         long[] sizes = inputs.get(1).toLongArray();
         int b = sizes.length;
-        Fused fused = Fused.of(geometry, sizes, x);
+        Fused fused = Fused.of(geometry, sizes, x, trace != null);
         int slots = CrystalformerGeometry.SLOTS_FIXED + CrystalformerGeometry.distinctRbfMaxima(cfg).length;
         List<CrystalformerGeometry.Arrays> geo = new ArrayList<>();
         for (int c = 0; c < b; c++) {
@@ -330,8 +330,22 @@ public final class CrystalformerBlock extends AbstractBlock {
      * kernel's ∂α/∂a and ∂ψ̄/∂a enter autograd as α + (a − sg(a))·∂α/∂a (zero in value, exact first-order
      * gradient), and W^E is applied once per atom after the attention sum: Σ_j π_ij W^E ψ̄_ij = W^E Σ_j π_ij ψ̄_ij.
      */
-    private NDArray fusedAttention(int l, NDArray q, NDArray k, NDArray v, NDArray a, NDArray we, Fused f,
+    private NDArray fusedAttention(int l, NDArray q, NDArray k, NDArray v, NDArray a, NDArray we, Fused whole,
                                    boolean training, CrystalformerTrace trace) {
+        if (whole.chunks.size() == 1) {
+            return attendChunk(l, q, k, v, a, we, whole.chunks.get(0), training, trace);
+        }
+        NDList parts = new NDList();
+        for (Fused c : whole.chunks) {
+            String rows = c.atomFrom + ":" + c.atomTo;
+            parts.add(attendChunk(l, q.get(rows), k.get(rows), v.get(rows), a.get(rows), we, c, training, null));
+        }
+        return NDArrays.concat(parts, 0);
+    }
+
+    /** The fused attention of one chunk of whole crystals (rows of the chunk's atoms). */
+    private NDArray attendChunk(int l, NDArray q, NDArray k, NDArray v, NDArray a, NDArray we, Fused f,
+                                boolean training, CrystalformerTrace trace) {
         int nh = cfg.headNum();
         int d = cfg.headDim();
         int dm = cfg.modelDim();
@@ -347,7 +361,7 @@ public final class CrystalformerBlock extends AbstractBlock {
             double fixedCutoff = cfg.r0(l) / Math.sqrt(cfg.gaussLbReal()) * cfg.adaptiveCutoffSigma();
             double sigmaRule = cfg.adaptiveBoxes() ? cfg.adaptiveCutoffSigma() : 0;
             int minRange = !cfg.adaptiveBoxes() || cfg.minimumRange() ? cfg.latticeRange() : 0;
-            r = PeriodicSums.compute(f.geometry.images(), f.layout, aHost, nh, sigmaRule, fixedCutoff, minRange,
+            r = PeriodicSums.compute(f.images, f.layout, aHost, nh, sigmaRule, fixedCutoff, minRange,
                     dt == DataType.FLOAT32, we != null, grads, PeriodicSums.cut(dt == DataType.FLOAT32));
         }
         NDArray aPad = f.toPadded(a).reshape(b, nm, nh);
@@ -437,19 +451,41 @@ public final class CrystalformerBlock extends AbstractBlock {
         }
     }
 
-    /** The padded layout and its index arrays for one forward pass (null when no layer is fused). */
+    /**
+     * The padded layout and its index arrays for one forward pass (null when no layer is fused), and its
+     * chunks: runs of whole crystals with at most {@link #PAIR_BUDGET} padded pairs each, so that the host
+     * arrays of the lattice sums (B·n²·H·K for ψ̄) stay bounded whatever the batch.
+     */
     private static final class Fused {
+        /**
+         * Padded pairs per chunk: ψ̄ and ∂ψ̄/∂a of a chunk take at most 2 × 8 B × H·K × this (≈ 270 MB);
+         * {@code -Dxtal.crystalformer.pairBudget=N} changes it (tests use a tiny one to exercise chunking).
+         */
+        static final int PAIR_BUDGET = 32768;
+
+        static int pairBudget() {
+            return Integer.getInteger("xtal.crystalformer.pairBudget", PAIR_BUDGET);
+        }
+
         final CrystalformerGeometry geometry;
         final PaddedLayout layout;
         final long edges;
+        final int atomFrom;
+        final int atomTo;
+        final List<PairImages> images;
+        final List<Fused> chunks = new ArrayList<>();
         private final NDArray toPaddedIndex;
         private final NDArray toCompactIndex;
         private NDArray pairIndex;
         private NDArray keyMask;
 
-        private Fused(CrystalformerGeometry geometry, PaddedLayout layout, NDManager mgr) {
+        private Fused(CrystalformerGeometry geometry, PaddedLayout layout, List<PairImages> images, int atomFrom,
+                      NDManager mgr) {
             this.geometry = geometry;
             this.layout = layout;
+            this.images = images;
+            this.atomFrom = atomFrom;
+            this.atomTo = atomFrom + layout.atomCount();
             long e = 0;
             for (int n : layout.sizes()) {
                 e += (long) n * n;
@@ -459,7 +495,7 @@ public final class CrystalformerBlock extends AbstractBlock {
             this.toCompactIndex = owned(mgr.create(layout.gatherToCompact()));
         }
 
-        static Fused of(CrystalformerGeometry geometry, long[] sizes, NDArray x) {
+        static Fused of(CrystalformerGeometry geometry, long[] sizes, NDArray x, boolean oneChunk) {
             if (geometry == null) {
                 return null;
             }
@@ -474,7 +510,37 @@ public final class CrystalformerBlock extends AbstractBlock {
             for (int c = 0; c < s.length; c++) {
                 s[c] = (int) sizes[c];
             }
-            return new Fused(geometry, new PaddedLayout(s), x.getManager());
+            List<PairImages> all = geometry.images();
+            Fused whole = new Fused(geometry, new PaddedLayout(s), all, 0, x.getManager());
+            if (oneChunk) {
+                whole.chunks.add(whole);
+                return whole;
+            }
+            int budget = pairBudget();
+            int from = 0;
+            int atom = 0;
+            while (from < s.length) {
+                int to = from;
+                int max = 0;
+                while (to < s.length) {
+                    int m = Math.max(max, s[to]);
+                    if (to > from && (long) (to - from + 1) * m * m > budget) {
+                        break;
+                    }
+                    max = m;
+                    to++;
+                }
+                if (from == 0 && to == s.length) {
+                    whole.chunks.add(whole);
+                    return whole;
+                }
+                int[] part = java.util.Arrays.copyOfRange(s, from, to);
+                Fused chunk = new Fused(geometry, new PaddedLayout(part), all.subList(from, to), atom, x.getManager());
+                whole.chunks.add(chunk);
+                atom = chunk.atomTo;
+                from = to;
+            }
+            return whole;
         }
 
         /** Rows (N, …) to padded rows (B·n, …); padding rows are zero. */

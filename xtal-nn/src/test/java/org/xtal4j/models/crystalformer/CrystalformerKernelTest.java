@@ -28,7 +28,7 @@ import org.xtal4j.structure.Structure;
  * The fused lattice sums ({@link PeriodicSums}) against the dense autograd path ({@link PeriodicEncoding}) on
  * crystals made here, without ../shared: predictions and every parameter gradient of a small float64 model
  * with adaptive boxes, on a batch of crystals of different sizes (so padding is exercised), a skewed cell
- * (boxes of different widths) and a one-atom cell.
+ * (boxes of different widths) and a one-atom cell, in one chunk and with every crystal in its own chunk.
  */
 class CrystalformerKernelTest {
 
@@ -47,8 +47,17 @@ class CrystalformerKernelTest {
 
     @Test
     void fusedAndDenseKernelsGiveTheSamePredictionsAndGradients() {
-        Map<String, double[]> fused = run("fused");
         Map<String, double[]> dense = run("dense");
+        compare(run("fused"), dense);
+        System.setProperty("xtal.crystalformer.pairBudget", "10"); // every crystal in a chunk of its own
+        try {
+            compare(run("fused"), dense);
+        } finally {
+            System.clearProperty("xtal.crystalformer.pairBudget");
+        }
+    }
+
+    private static void compare(Map<String, double[]> fused, Map<String, double[]> dense) {
         assertThat(fused.keySet()).isEqualTo(dense.keySet());
         for (String name : fused.keySet()) {
             double[] f = fused.get(name);
