@@ -229,8 +229,14 @@ public final class CrystalformerGeometry {
             }
             if (withImages) {
                 int kk = rbfMaxima.length == 1 ? cfg.valuePeDistReal() : 0;
+                // a = −ρ/(2 r0²) with ρ > b: no head's early stop reaches beyond cut / |a|_min
+                double r0 = 0;
+                for (int l = 0; l < cfg.numLayers(); l++) {
+                    r0 = Math.max(r0, cfg.r0(l));
+                }
+                double maxReach = PeriodicSums.cut(float32) * 2 * r0 * r0 / cfg.gaussLbReal();
                 images = PairImages.of(m, pos, hw, bOver2Pi, kk, kk > 0 ? rbfMaxima[0] : 0, cfg.valuePeWidthScale(),
-                        float32);
+                        float32, maxReach);
             }
         }
         if (cfg.anyReal() && dense) {

@@ -68,7 +68,7 @@ final class PairImages {
      * hw; radial basis with K = kCount functions up to rbfMax (kCount 0: no value position encoding).
      */
     static PairImages of(double[][] m, double[][] pos, int[] hw, double[] bOver2Pi, int kCount, double rbfMax,
-                         double widthScale, boolean float32) {
+                         double widthScale, boolean float32, double maxReach) {
         int n = pos.length;
         int t = (2 * hw[0] + 1) * (2 * hw[1] + 1) * (2 * hw[2] + 1);
         double[] lx = new double[t];
@@ -111,6 +111,14 @@ final class PairImages {
                 }
                 Arrays.sort(keys);
                 start[p] = off;
+                // no head reaches beyond d²_min + maxReach, d²_min over the |n_k| ≤ 1 images that every box holds
+                double nearest = Double.POSITIVE_INFINITY;
+                for (int k = 0; k < t; k++) {
+                    if (inBox(code[k], 1, 1, 1)) {
+                        nearest = Math.min(nearest, dist[k]);
+                    }
+                }
+                double keepUpTo = nearest + maxReach;
                 // images at the same distance with the same |n_k| are one term with a multiplicity: symmetric
                 // crystals have many (a cubic cell's ±a images of an atom and itself, ...)
                 int runStart = 0;
@@ -122,6 +130,9 @@ final class PairImages {
                     int groupFrom = off;
                     for (int k = runStart; k < runEnd; k++) {
                         int idx = (int) keys[k];
+                        if (dist[idx] > keepUpTo) {
+                            continue;
+                        }
                         int merged = -1;
                         for (int g = groupFrom; g < off; g++) {
                             if (boxCode[g] == code[idx] && Math.abs(d2[g] - dist[idx]) <= SAME_D2) {
