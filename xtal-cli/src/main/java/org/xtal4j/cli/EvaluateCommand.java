@@ -20,6 +20,8 @@ import org.apache.commons.csv.CSVPrinter;
 import org.xtal4j.data.Dataset;
 import org.xtal4j.data.RecordError;
 import org.xtal4j.nn.train.Plots;
+import org.xtal4j.nn.predict.Prediction;
+import org.xtal4j.nn.predict.Predictor;
 import org.xtal4j.structure.Structure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,7 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
         inference.startBackend(spec.commandLine());
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel lm = LoadedModel.open(model)) {
+        try (Predictor lm = LoadedModel.open(model)) {
             List<String> targets = data.targets.isEmpty() ? lm.targets() : data.targets;
             for (String t : targets) {
                 if (!lm.targets().contains(t)) {
@@ -105,7 +107,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 List<LabelledData.Item> items = part.getValue();
                 List<Structure> structures = items.stream().map(LabelledData.Item::structure).toList();
                 long t0 = System.nanoTime();
-                List<LoadedModel.Prediction> preds = lm.predict(structures, inference.batchSize);
+                List<Prediction> preds = lm.predict(structures, inference.batchSize);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 List<Integer> ok = new ArrayList<>();
                 for (int i = 0; i < items.size(); i++) {
@@ -172,7 +174,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static void writePredictions(Path file, List<LabelledData.Item> items,
-                                         List<LoadedModel.Prediction> preds, List<String> targets,
+                                         List<Prediction> preds, List<String> targets,
                                          List<String> modelTargets) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
              CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build())) {
@@ -185,7 +187,7 @@ final class EvaluateCommand implements Callable<Integer> {
             p.printRecord(header);
             for (int i = 0; i < items.size(); i++) {
                 LabelledData.Item it = items.get(i);
-                LoadedModel.Prediction pr = preds.get(i);
+                Prediction pr = preds.get(i);
                 List<String> row = new ArrayList<>(List.of(it.id(), Integer.toString(it.row())));
                 for (String t : targets) {
                     row.add(it.structure().properties().get(t).toString());

@@ -1,173 +1,32 @@
 package org.xtal4j.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
-import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import org.xtal4j.nn.Backend;
-import org.xtal4j.nn.model.ModelFile;
-import org.xtal4j.nn.model.ModelPlugin;
-import org.xtal4j.nn.model.ModelRegistry;
-import org.xtal4j.nn.model.ModelSetup;
-import org.xtal4j.nn.model.Normalisation;
-import org.xtal4j.nn.model.Sample;
-import org.xtal4j.nn.model.Weights;
-import org.xtal4j.structure.Structure;
+import org.xtal4j.nn.predict.Predictor;
 
 /**
- * A trained model read from a {@code .xtal} file, ready to predict: plugin, setup and a block holding the
- * file's weights. Predictions are in the targets' own units (the normalisation undone).
+ * Opens model files for the commands that predict: {@link Predictor} (shared with the Spark screening job)
+ * with the CLI's error texts, and problems with the model file as {@link CliFailure}s.
  */
-final class LoadedModel implements AutoCloseable {
+final class LoadedModel {
 
-    /** Predictions of one structure: values per target, or the reason it could not be predicted. */
-    record Prediction(double[] values, String error) {
-        boolean ok() {
-            return error == null;
-        }
+    private LoadedModel() {
     }
 
-    private final Path path;
-    private final ModelFile file;
-    private final ModelPlugin plugin;
-    private final ModelSetup setup;
-    private final NDManager manager;
-    private final Block block;
-    private final ParameterStore store;
-
-    private LoadedModel(Path path, ModelFile file, ModelPlugin plugin, ModelSetup setup, NDManager manager,
-                        Block block) {
-        this.path = path;
-        this.file = file;
-        this.plugin = plugin;
-        this.setup = setup;
-        this.manager = manager;
-        this.block = block;
-        this.store = new ParameterStore(manager, false);
-    }
-
-    static LoadedModel open(Path path) throws IOException {
-        ModelFile file = ModelFile.read(path);
-        ModelPlugin plugin = ModelRegistry.find(file.modelType()).orElseThrow(() -> new CliFailure(path
-                + ": model type '" + file.modelType() + "' is not known to this xtal (known: "
-                + ModelRegistry.names() + ")"));
-        Backend backend = Backend.get();
-        ModelSetup setup = ModelSetup.of(file, plugin, backend.precision());
-        NDManager manager = backend.newManager();
+    static Predictor open(Path path) throws IOException {
         try {
-            Block block = plugin.newBlock(setup);
-            plugin.initialize(block, manager, setup);
-            Weights.load(plugin.namedParameters(block), file.weights(), true);
-            return new LoadedModel(path, file, plugin, setup, manager, block);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw new CliFailure(path + ": weights do not fit the model: " + e.getMessage(), e);
+            return Predictor.open(path, Problems::describe);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(e.getMessage(), e);
         }
     }
 
-    Path path() {
-        return path;
-    }
-
-    ModelFile file() {
-        return file;
-    }
-
-    String modelType() {
-        return file.modelType();
-    }
-
-    List<String> targets() {
-        return setup.targetNames();
-    }
-
-    /** Refuses to mix models of other types or target sets with this one. */
-    void checkCompatible(LoadedModel other) {
-        if (!other.modelType().equals(modelType())) {
-            throw new CliFailure(other.path + " holds a '" + other.modelType() + "' model but " + path
-                    + " a '" + modelType() + "' model; an ensemble needs models of one type");
+    /** Refuses to mix models of other types or target sets with the first one. */
+    static void checkCompatible(Predictor first, Predictor other) {
+        try {
+            first.checkCompatible(other);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(e.getMessage(), e);
         }
-        if (!other.targets().equals(targets())) {
-            throw new CliFailure(other.path + " predicts " + other.targets() + " but " + path + " predicts "
-                    + targets() + "; an ensemble needs models of the same targets");
-        }
-    }
-
-    /** Predicts every structure; a structure the model cannot take gets its error, the others go on. */
-    List<Prediction> predict(List<Structure> structures, int batchSize) {
-        Prediction[] out = new Prediction[structures.size()];
-        List<Sample> ready = new ArrayList<>();
-        List<Integer> where = new ArrayList<>();
-        for (int i = 0; i < structures.size(); i++) {
-            try {
-                Structure s = structures.get(i);
-                if (s.size() == 0) {
-                    throw new IllegalArgumentException("structure has no sites");
-                }
-                if (!(Math.abs(s.lattice().volume()) > 1e-6)) {
-                    throw new IllegalArgumentException("cell volume is " + s.lattice().volume() + " Å³");
-                }
-                ready.add(plugin.prepare(s, setup));
-                where.add(i);
-            } catch (RuntimeException e) {
-                out[i] = new Prediction(null, Problems.describe(e));
-            }
-        }
-        for (int from = 0; from < ready.size(); from += batchSize) {
-            int to = Math.min(ready.size(), from + batchSize);
-            List<Sample> batch = ready.subList(from, to);
-            try {
-                double[][] p = run(batch);
-                for (int k = 0; k < p.length; k++) {
-                    out[where.get(from + k)] = new Prediction(p[k], null);
-                }
-            } catch (RuntimeException e) {
-                // find the structure that broke the batch: one at a time
-                for (int k = from; k < to; k++) {
-                    try {
-                        out[where.get(k)] = new Prediction(run(List.of(ready.get(k)))[0], null);
-                    } catch (RuntimeException e1) {
-                        out[where.get(k)] = new Prediction(null, Problems.describe(e1));
-                    }
-                }
-            }
-        }
-        return Arrays.asList(out);
-    }
-
-    private double[][] run(List<Sample> samples) {
-        int nt = setup.targetNames().size();
-        Normalisation norm = setup.normalisation();
-        try (NDManager sm = manager.newSubManager(); NDScope scope = new NDScope()) {
-            Backend.get().ensureFlushDenormal();
-            NDList outputs = plugin.forward(block, store, plugin.collate(samples, sm, setup), false, false, setup);
-            NDArray pred = outputs.get(ModelPlugin.OUTPUT_PREDICTION);
-            double[] p = pred.toType(DataType.FLOAT64, false).toDoubleArray();
-            double[][] res = new double[samples.size()][nt];
-            for (int b = 0; b < samples.size(); b++) {
-                for (int t = 0; t < nt; t++) {
-                    double v = norm.targets().get(t).denormalise(p[b * nt + t]);
-                    if (!Double.isFinite(v)) {
-                        throw new IllegalArgumentException("the model gave " + v + " for target "
-                                + norm.names().get(t));
-                    }
-                    res[b][t] = v;
-                }
-            }
-            return res;
-        }
-    }
-
-    @Override
-    public void close() {
-        manager.close();
     }
 }

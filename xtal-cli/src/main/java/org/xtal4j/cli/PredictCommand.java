@@ -24,6 +24,9 @@ import org.xtal4j.data.DatasetLoader;
 import org.xtal4j.data.LoadOptions;
 import org.xtal4j.data.Record;
 import org.xtal4j.data.RecordError;
+import org.xtal4j.nn.predict.Ensemble;
+import org.xtal4j.nn.predict.Prediction;
+import org.xtal4j.nn.predict.Predictor;
 import org.xtal4j.structure.Structure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -87,13 +90,13 @@ final class PredictCommand implements Callable<Integer> {
             return PetPrediction.run(models, inputs, output, inference.batchSize, !noEcse,
                     spec.commandLine().getOut(), err);
         }
-        List<LoadedModel> loaded = new ArrayList<>();
+        List<Predictor> loaded = new ArrayList<>();
         try {
             for (Path m : models) {
-                LoadedModel lm = LoadedModel.open(m);
+                Predictor lm = LoadedModel.open(m);
                 loaded.add(lm);
                 if (loaded.size() > 1) {
-                    loaded.get(0).checkCompatible(lm);
+                    LoadedModel.checkCompatible(loaded.get(0), lm);
                 }
             }
             List<Entry> entries = new ArrayList<>();
@@ -109,9 +112,9 @@ final class PredictCommand implements Callable<Integer> {
                     where.add(i);
                 }
             }
-            List<List<LoadedModel.Prediction>> perModel = new ArrayList<>();
+            List<List<Prediction>> perModel = new ArrayList<>();
             long t0 = System.nanoTime();
-            for (LoadedModel lm : loaded) {
+            for (Predictor lm : loaded) {
                 perModel.add(lm.predict(structures, inference.batchSize));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -133,32 +136,14 @@ final class PredictCommand implements Callable<Integer> {
             }
             for (int k = 0; k < structures.size(); k++) {
                 int i = where.get(k);
-                double[][] v = new double[loaded.size()][];
-                for (int m = 0; m < loaded.size(); m++) {
-                    LoadedModel.Prediction p = perModel.get(m).get(k);
-                    if (!p.ok()) {
-                        errors[i] = p.error();
-                        break;
-                    }
-                    v[m] = p.values();
+                List<Prediction> perStructure = new ArrayList<>();
+                for (List<Prediction> m : perModel) {
+                    perStructure.add(m.get(k));
                 }
-                if (errors[i] == null) {
-                    mean[i] = new double[targets.size()];
-                    std[i] = new double[targets.size()];
-                    for (int t = 0; t < targets.size(); t++) {
-                        double s = 0;
-                        for (double[] x : v) {
-                            s += x[t];
-                        }
-                        double mu = s / v.length;
-                        double ss = 0;
-                        for (double[] x : v) {
-                            ss += (x[t] - mu) * (x[t] - mu);
-                        }
-                        mean[i][t] = mu;
-                        std[i][t] = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
-                    }
-                }
+                Ensemble.Result r = Ensemble.combine(perStructure);
+                errors[i] = r.error();
+                mean[i] = r.mean();
+                std[i] = r.std();
             }
             int failed = 0;
             for (int i = 0; i < entries.size(); i++) {
@@ -196,7 +181,7 @@ final class PredictCommand implements Callable<Integer> {
             err.flush();
             return failed > 0 ? Xtal.INPUT_FAILED : Xtal.OK;
         } finally {
-            loaded.forEach(LoadedModel::close);
+            loaded.forEach(Predictor::close);
         }
     }
 

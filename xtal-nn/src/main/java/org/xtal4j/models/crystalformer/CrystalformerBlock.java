@@ -369,17 +369,30 @@ public final class CrystalformerBlock extends AbstractBlock {
         NDArray y = pi.matMul(vp).transpose(0, 2, 1, 3);                            // (B, n, H, d)
         if (we != null) {
             int kk = cfg.valuePeDistReal();
-            // Σ_j π_ij ψ̄_ij per (crystal, atom, head): element-wise and a sum, cheaper than tiny batched matmuls
-            NDArray pr = pi.transpose(0, 2, 1, 3).expandDims(4);                              // (B, n, H, n, 1)
-            NDArray psiSum = pr.mul(Fused.create(mgr, r.psi, dt, b, nm, nh, nm, kk)).sum(new int[] {3}); // (B, n, H, K)
-            if (grads) {
-                // ∂/∂a through ψ̄: Σ_j π_ij ∂ψ̄_ij/∂a, a constant of the backward (π enters through ψ̄ above)
-                NDArray dSum = pr.stopGradient().mul(Fused.create(mgr, r.dPsi, dt, b, nm, nh, nm, kk)).sum(new int[] {3});
-                psiSum = psiSum.add(aDelta.reshape(b, nm, nh, 1).mul(dSum));
+            NDArray weValue = we.stopGradient();
+            // β_ij = W^E ψ̄_ij (d = 16 per head), made from the host ψ̄ and dropped after the matmul; its
+            // gradient with respect to π flows through the sum below
+            NDArray beta;
+            try (NDArray host = Fused.create(mgr, r.psi, dt, b, nm, nh, nm, kk);
+                 NDArray view = host.transpose(2, 0, 1, 3, 4);
+                 NDArray psi = view.reshape(nh, (long) b * nm * nm, kk)) {                          // (H, B·n·n, K)
+                beta = psi.matMul(weValue.transpose(0, 2, 1))                                      // (H, B·n·n, d)
+                        .reshape(nh, b, nm, nm, d).transpose(1, 0, 2, 3, 4);                      // (B, H, n, n, d)
             }
-            NDArray perHead = psiSum.reshape((long) b * nm, nh, kk).transpose(1, 0, 2);      // (H, B·n, K)
-            NDArray beta = perHead.matMul(we.transpose(0, 2, 1)).transpose(1, 0, 2);       // (B·n, H, d)
-            y = y.add(beta.reshape(b, nm, nh, d));
+            y = y.add(pi.expandDims(4).mul(beta).sum(new int[] {3}).transpose(0, 2, 1, 3));     // (B, n, H, d)
+            if (grads) {
+                // ∂/∂W^E = g ⊗ Σ_j π_ij ψ̄_ij and ∂/∂a = (W^Eᵀ g)·Σ_j π_ij ∂ψ̄_ij/∂a, injected as terms of value
+                // zero; the π-weighted sums over j are made on the host
+                double[][] sums = PeriodicSums.weighted(r, pi.toType(DataType.FLOAT64, false).toDoubleArray(),
+                        b, nm, nh, kk);
+                NDArray psiSum = Fused.create(mgr, sums[0], dt, (long) b * nm, nh, kk).transpose(1, 0, 2);
+                NDArray dSum = Fused.create(mgr, sums[1], dt, (long) b * nm, nh, kk).transpose(1, 0, 2);
+                NDArray weDelta = we.sub(weValue).transpose(0, 2, 1);                            // (H, K, d), zero
+                NDArray viaW = psiSum.matMul(weDelta);                                            // (H, B·n, d)
+                NDArray viaA = dSum.mul(aDelta.reshape((long) b * nm, nh).transpose().expandDims(2))
+                        .matMul(weValue.transpose(0, 2, 1));
+                y = y.add(viaW.add(viaA).transpose(1, 0, 2).reshape(b, nm, nh, d));
+            }
         }
         return f.toCompact(y.reshape((long) b * nm, dm));
     }

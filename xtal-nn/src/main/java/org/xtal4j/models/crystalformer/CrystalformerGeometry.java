@@ -157,12 +157,18 @@ public final class CrystalformerGeometry {
     /** As {@link #of(CrystalformerConfig, List, List)} for the given kernel; crystals in parallel. */
     public static CrystalformerGeometry of(CrystalformerConfig config, List<double[][]> lattices,
                                            List<double[][]> positions, Kernel kernel) {
+        return of(config, lattices, positions, kernel, false);
+    }
+
+    /** As above; float32 models get the radial basis cut where it falls under float32 rounding. */
+    public static CrystalformerGeometry of(CrystalformerConfig config, List<double[][]> lattices,
+                                           List<double[][]> positions, Kernel kernel, boolean float32) {
         double[] rbfMaxima = distinctRbfMaxima(config);
         boolean dense = needsDense(config, kernel);
         boolean images = needsImages(config, kernel);
         Crystal[] out = new Crystal[lattices.size()];
         java.util.stream.IntStream.range(0, out.length).parallel().forEach(c ->
-                out[c] = crystal(config, lattices.get(c), positions.get(c), rbfMaxima, dense, images));
+                out[c] = crystal(config, lattices.get(c), positions.get(c), rbfMaxima, dense, images, float32));
         return new CrystalformerGeometry(config, List.of(out), rbfMaxima, kernel);
     }
 
@@ -191,7 +197,7 @@ public final class CrystalformerGeometry {
     }
 
     private static Crystal crystal(CrystalformerConfig cfg, double[][] m, double[][] pos, double[] rbfMaxima,
-                                   boolean dense, boolean withImages) {
+                                   boolean dense, boolean withImages, boolean float32) {
         int n = pos.length;
         double[][] b = reciprocal2Pi(m);
         double[] bOver2Pi = new double[3];
@@ -223,7 +229,8 @@ public final class CrystalformerGeometry {
             }
             if (withImages) {
                 int kk = rbfMaxima.length == 1 ? cfg.valuePeDistReal() : 0;
-                images = PairImages.of(m, pos, hw, bOver2Pi, kk, kk > 0 ? rbfMaxima[0] : 0, cfg.valuePeWidthScale());
+                images = PairImages.of(m, pos, hw, bOver2Pi, kk, kk > 0 ? rbfMaxima[0] : 0, cfg.valuePeWidthScale(),
+                        float32);
             }
         }
         if (cfg.anyReal() && dense) {

@@ -174,7 +174,8 @@ public final class CrystalformerPlugin implements ModelPlugin {
         inputs.add(manager.create(sizes));
         CrystalformerGeometry geometry;
         try (StageTimes.Timer t = StageTimes.time("geometry")) {
-            geometry = CrystalformerGeometry.of(c, lattices, positions);
+            geometry = CrystalformerGeometry.of(c, lattices, positions, CrystalformerGeometry.Kernel.configured(),
+                    type == DataType.FLOAT32);
         }
         inputs.addAll(geometry.toNDList(manager, type));
         NDList lab = labels ? new NDList(manager.create(y, new Shape(samples.size(), nt)).toType(type, false))

@@ -14,8 +14,11 @@ import java.util.Arrays;
  */
 final class PairImages {
 
-    /** Half-width of the radial-basis window in Gaussian widths: φ < e^−40 beyond it. */
+    /** Half-width of the radial-basis window in Gaussian widths for float64: φ < e^−40 beyond it. */
     static final double WINDOW_WIDTHS = 9.0;
+
+    /** The same for float32: φ < e^−18 (1.5e−8, under float32 rounding) beyond it. */
+    static final double WINDOW_WIDTHS_FLOAT32 = 6.0;
 
     /** Images whose d² differ by less than this (Å²) are the same distance. */
     static final double SAME_D2 = 1e-10;
@@ -35,14 +38,16 @@ final class PairImages {
     private final int kCount;
     private final double step;
     private final double width;
+    private final double windowWidths;
     final int window;
     private final double[][] phi;
     private final int[][] firstBin;
     private final int[] cached;
 
     private PairImages(int n, int[] halfWidths, double[] bOver2Pi, int[] start, double[] d2, int[] boxCode,
-                       double[] multiplicity, int kCount, double rbfMax, double widthScale) {
+                       double[] multiplicity, int kCount, double rbfMax, double widthScale, double windowWidths) {
         this.multiplicity = multiplicity;
+        this.windowWidths = windowWidths;
         this.n = n;
         this.halfWidths = halfWidths;
         this.bOver2Pi = bOver2Pi;
@@ -52,7 +57,7 @@ final class PairImages {
         this.kCount = kCount;
         this.step = kCount > 0 ? rbfMax / kCount : 0;
         this.width = widthScale * step;
-        this.window = kCount > 0 ? (int) Math.min(kCount, 2 * Math.ceil(WINDOW_WIDTHS * widthScale) + 2) : 0;
+        this.window = kCount > 0 ? (int) Math.min(kCount, 2 * Math.ceil(windowWidths * widthScale) + 2) : 0;
         this.phi = new double[n * n][];
         this.firstBin = new int[n * n][];
         this.cached = new int[n * n];
@@ -63,7 +68,7 @@ final class PairImages {
      * hw; radial basis with K = kCount functions up to rbfMax (kCount 0: no value position encoding).
      */
     static PairImages of(double[][] m, double[][] pos, int[] hw, double[] bOver2Pi, int kCount, double rbfMax,
-                         double widthScale) {
+                         double widthScale, boolean float32) {
         int n = pos.length;
         int t = (2 * hw[0] + 1) * (2 * hw[1] + 1) * (2 * hw[2] + 1);
         double[] lx = new double[t];
@@ -139,7 +144,8 @@ final class PairImages {
         }
         start[pairs] = off;
         return new PairImages(n, hw.clone(), bOver2Pi.clone(), start, Arrays.copyOf(d2, off), Arrays.copyOf(boxCode, off),
-                Arrays.copyOf(mult, off), kCount, rbfMax, widthScale);
+                Arrays.copyOf(mult, off), kCount, rbfMax, widthScale,
+                float32 ? WINDOW_WIDTHS_FLOAT32 : WINDOW_WIDTHS);
     }
 
     static boolean inBox(int code, int r1, int r2, int r3) {
@@ -164,15 +170,22 @@ final class PairImages {
         int want = Math.min(total, Math.max(upTo, Math.max(16, 2 * cached[p])));
         double[] f = phi[p] == null ? new double[want * window] : Arrays.copyOf(phi[p], want * window);
         int[] k0 = firstBin[p] == null ? new int[want] : Arrays.copyOf(firstBin[p], want);
+        double delta = step / width;
+        double decay = Math.exp(-delta * delta);
         for (int q = cached[p]; q < want; q++) {
             double d = Math.sqrt(d2[start[p] + q]);
             // centres μ_k = (k + 1)·step, k = 0..K−1 (§6.4: μ_k = k·r_max/K, k = 1..K)
-            int first = (int) Math.floor((d - WINDOW_WIDTHS * width) / step) - 1;
+            int first = (int) Math.floor((d - windowWidths * width) / step) - 1;
             first = Math.max(0, Math.min(first, kCount - window));
             k0[q] = first;
+            // φ_{u+1} = φ_u·g_u with g_u = exp(z_u·δ − δ²/2) and g_{u+1} = g_u·e^−δ²: two exps per image
+            double z = (d - (first + 1) * step) / width;
+            double value = Math.exp(-0.5 * z * z);
+            double g = Math.exp(z * delta - 0.5 * delta * delta);
             for (int u = 0; u < window; u++) {
-                double z = (d - (first + u + 1) * step) / width;
-                f[q * window + u] = Math.exp(-0.5 * z * z);
+                f[q * window + u] = value;
+                value *= g;
+                g *= decay;
             }
         }
         phi[p] = f;

@@ -165,6 +165,31 @@ final class PeriodicSums {
         }
     }
 
+    /**
+     * Σ_j π_ij ψ̄_ij and Σ_j π_ij ∂ψ̄_ij/∂a per (crystal, atom, head), (B·n, H, K) each, from the attention
+     * weights π (B, H, n, n); padding stays 0.
+     */
+    static double[][] weighted(Result r, double[] pi, int b, int nm, int heads, int k) {
+        double[] psiSum = new double[b * nm * heads * k];
+        double[] dSum = new double[psiSum.length];
+        IntStream.range(0, b * nm).parallel().forEach(row -> {
+            int c = row / nm;
+            int i = row % nm;
+            for (int h = 0; h < heads; h++) {
+                int out = (row * heads + h) * k;
+                for (int j = 0; j < nm; j++) {
+                    double w = pi[((c * heads + h) * nm + i) * nm + j];
+                    int in = (((c * nm + i) * heads + h) * nm + j) * k;
+                    for (int u = 0; u < k; u++) {
+                        psiSum[out + u] += w * r.psi[in + u];
+                        dSum[out + u] += w * r.dPsi[in + u];
+                    }
+                }
+            }
+        });
+        return new double[][] {psiSum, dSum};
+    }
+
     /** The box half-widths of one (atom, head), as the reference's kernel computes them (§6.3). */
     static int[] box(PairImages im, double a, double cutoffSigma, double fixedCutoff, int minRange,
                      boolean float32) {

@@ -1,0 +1,7 @@
+/**
+ * Prediction with a trained model file: {@link org.xtal4j.nn.predict.Predictor} (load once, predict
+ * lists of structures in batches, one error per bad structure) and {@link org.xtal4j.nn.predict.Ensemble}
+ * (mean and spread over several model files). Shared by {@code xtal predict}/{@code evaluate} and the
+ * Spark screening job, so both give the same numbers.
+ */
+package org.xtal4j.nn.predict;
