@@ -14,8 +14,11 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.xtal4j.io.StructureIO;
 import org.xtal4j.models.pet.PetBlock;
+import org.xtal4j.models.pet.PetConfig;
+import org.xtal4j.models.pet.PetEcse;
 import org.xtal4j.models.pet.PetPlugin;
 import org.xtal4j.models.pet.PetPredictor;
+import org.xtal4j.models.pet.ecse.EcseException;
 import org.xtal4j.nn.Backend;
 import org.xtal4j.nn.model.ModelFile;
 import org.xtal4j.nn.model.ModelSetup;
@@ -26,9 +29,10 @@ import org.xtal4j.structure.Structure;
  * {@code xtal predict} for a PET model: energies (eV, self-contributions included) and forces (eV/Å).
  * With {@code -o OUT.extxyz} (or .xyz) every input frame is written back with the predicted {@code energy}
  * in the frame info and {@code forces} as a per-atom property (ASE conventions; frames that fail are left
- * out and reported); otherwise a CSV / table of id, energy, error. The raw backbone is used: ECSE
- * symmetrisation is not wired in yet, so {@code --no-ecse} is currently the only mode (the seam is
- * {@link #predictor}).
+ * out and reported); otherwise a CSV / table of id, energy, error. Predictions are symmetrised with ECSE
+ * ({@link PetEcse}, hyper-parameters from the model's {@code ECSE_HYPERS} or the reference defaults) unless
+ * {@code --no-ecse} asks for the raw backbone. A frame ECSE cannot symmetrise (no frame: a dimer, a linear chain)
+ * is reported by name and left out; only {@code --no-ecse} predicts it.
  */
 final class PetPrediction {
 
@@ -52,9 +56,17 @@ final class PetPrediction {
         return n.endsWith(".extxyz") || n.endsWith(".xyz");
     }
 
-    /** Where ECSE will plug in: today the raw backbone predictor. */
-    static PetPredictor predictor(ModelSetup setup, PetBlock block, NDManager manager, boolean ecse) {
-        return new PetPredictor(setup, block, manager);
+    /** The raw backbone, or with {@code ecse} the ECSE-symmetrised model. */
+    static PetPredictor predictor(ModelFile file, ModelSetup setup, PetBlock block, NDManager manager,
+                                  boolean ecse) {
+        PetPredictor raw = new PetPredictor(setup, block, manager);
+        return ecse ? raw.withEcse(PetEcse.config((PetConfig) setup.config(),
+                file.hyperParameters().get(PetEcse.HYPERS_KEY))) : raw;
+    }
+
+    private static String describe(RuntimeException e) {
+        return e instanceof EcseException ? e.getMessage() + "; --no-ecse predicts it with the raw backbone"
+                : Problems.describe(e);
     }
 
     /**
@@ -129,9 +141,10 @@ final class PetPrediction {
             PetBlock block = (PetBlock) plugin.newBlock(setup);
             plugin.initialize(block, m, setup);
             Weights.load(plugin.namedParameters(block), file.weights(), true);
-            PetPredictor predictor = predictor(setup, block, m, ecse);
-            for (int from = 0; from < frames.size(); from += batchSize) {
-                int to = Math.min(frames.size(), from + batchSize);
+            PetPredictor predictor = predictor(file, setup, block, m, ecse);
+            int step = ecse ? 1 : batchSize;   // ECSE works per structure (it batches frames instead)
+            for (int from = 0; from < frames.size(); from += step) {
+                int to = Math.min(frames.size(), from + step);
                 List<Integer> idx = new ArrayList<>();
                 for (int k = from; k < to; k++) {
                     if (frames.get(k) != null) {
@@ -151,7 +164,7 @@ final class PetPrediction {
                             energy[k] = p.energy();
                             forces[k] = p.forces();
                         } catch (RuntimeException e1) {
-                            errors.set(k, Problems.describe(e1));
+                            errors.set(k, describe(e1));
                         }
                     }
                 }
@@ -197,8 +210,8 @@ final class PetPrediction {
                 PredictCommand.printTable(out, header, rows);
             }
         }
-        err.printf(Locale.ROOT, "xtal: predicted %d of %d structures with pet (raw backbone, no ECSE) in %.2f s%n",
-                frames.size() - failed, frames.size(), secs);
+        err.printf(Locale.ROOT, "xtal: predicted %d of %d structures with pet (%s) in %.2f s%n",
+                frames.size() - failed, frames.size(), ecse ? "ECSE-symmetrised" : "raw backbone, no ECSE", secs);
         err.flush();
         return failed > 0 ? Xtal.INPUT_FAILED : Xtal.OK;
     }

@@ -74,8 +74,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     private InferenceOptions inference;
 
-    @Option(names = "--no-ecse", description = "PET: the raw backbone without ECSE symmetrisation (currently the "
-            + "only mode; ECSE is not wired in yet).")
+    @Option(names = "--no-ecse", description = "PET: the raw backbone, without the ECSE symmetrisation that is on by "
+            + "default (faster; not rotation-invariant; also predicts structures ECSE has no frame for).")
     private boolean noEcse;
 
     /** One input structure (or the reason there is none). */

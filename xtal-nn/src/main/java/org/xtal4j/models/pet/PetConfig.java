@@ -24,8 +24,8 @@ public final class PetConfig implements ModelConfig {
 
     /** Switches fixed to the reference default (value must match when given). */
     private static final Map<String, Object> FIXED = new LinkedHashMap<>();
-    /** Keys accepted with any value and ignored. */
-    private static final Set<String> IGNORED = Set.of("DTYPE", "TARGET_INDEX_KEY");
+    /** Keys accepted with any value and ignored here (ECSE_HYPERS is read by {@link PetEcse#config}). */
+    private static final Set<String> IGNORED = Set.of("DTYPE", "TARGET_INDEX_KEY", PetEcse.HYPERS_KEY);
 
     static {
         FIXED.put("AVERAGE_POOLING", false);

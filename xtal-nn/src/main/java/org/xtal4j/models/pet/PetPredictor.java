@@ -8,6 +8,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import org.xtal4j.models.pet.ecse.EcseConfig;
+import org.xtal4j.models.pet.ecse.EnergyAndForces;
 import org.xtal4j.nn.Autograd;
 import org.xtal4j.nn.Backend;
 import org.xtal4j.nn.model.Batch;
@@ -18,8 +20,9 @@ import org.xtal4j.nn.model.Sample;
 import org.xtal4j.structure.Structure;
 
 /**
- * Energies (eV, self-contributions included) and forces (eV/Å) of a trained PET for structures, with the
- * raw backbone (no ECSE yet: this is the seam where the symmetrised prediction will go).
+ * Energies (eV, self-contributions included) and forces (eV/Å) of a trained PET for structures: with the raw
+ * backbone, or symmetrised with ECSE ({@link #withEcse}; structures are then evaluated one at a time, and one
+ * without any ECSE frame throws {@link org.xtal4j.models.pet.ecse.EcseException}).
  */
 public final class PetPredictor {
 
@@ -32,13 +35,29 @@ public final class PetPredictor {
     private final PetBlock block;
     private final ParameterStore store;
     private final NDManager manager;
+    private final PetEcse ecse;
 
-    /** @param block a block holding trained weights; {@code manager} owns them */
+    /** The raw backbone. @param block a block holding trained weights; {@code manager} owns them */
     public PetPredictor(ModelSetup setup, PetBlock block, NDManager manager) {
+        this(setup, block, manager, null);
+    }
+
+    private PetPredictor(ModelSetup setup, PetBlock block, NDManager manager, EcseConfig ecseConfig) {
         this.setup = setup;
         this.block = block;
         this.manager = manager;
         this.store = new ParameterStore(manager, false);
+        this.ecse = ecseConfig == null ? null : new PetEcse(block, store, ecseConfig);
+    }
+
+    /** The same model symmetrised with ECSE (see {@link PetEcse#config} for the configuration of a model). */
+    public PetPredictor withEcse(EcseConfig config) {
+        return new PetPredictor(setup, block, manager, config);
+    }
+
+    /** True when predictions are ECSE-symmetrised. */
+    public boolean ecse() {
+        return ecse != null;
     }
 
     /** Predicts a batch of structures (throws IllegalArgumentException for a structure PET cannot take). */
@@ -49,6 +68,14 @@ public final class PetPredictor {
         }
         Normalisation.Target t = setup.normalisation().targets().get(0);
         List<Prediction> out = new ArrayList<>();
+        if (ecse != null) {
+            for (Sample sample : samples) {
+                PetSample s = (PetSample) sample;
+                EnergyAndForces r = ecse.energyAndForces(s.graph(), manager);
+                out.add(new Prediction(r.energy() + s.baseline(), r.forces()));   // E_S is in eV already
+            }
+            return out;
+        }
         try (NDManager sm = manager.newSubManager(); NDScope scope = new NDScope()) {
             Backend.get().ensureFlushDenormal();
             Batch batch = plugin.collate(samples, sm, setup);

@@ -19,7 +19,7 @@ import org.xtal4j.nn.Scalars;
  * with the frames, weights and w_aux of {@link FrameSelector} and the fixed additional rotations R_a of the
  * config. Exactly invariant under proper rotations X → X·Qᵀ whatever the backbone (the frames rotate with
  * the structure), smooth, and differentiable, so forces are −∂E_S/∂r by autograd through frames, R_in, weights
- * and pruning factors. Not invariant under inversion unless the backbone is (see docs/pet-ecse.md).
+ * and pruning factors. Not invariant under inversion unless the backbone is (see docs/pet.md, section ECSE).
  *
  * <p>Auxiliary model: as in the reference, w_aux enters the normaliser only when an aux model is given and
  * E_aux is evaluated only when w_aux &gt; epsilon. Without an aux model a structure without any frame is an

@@ -7,6 +7,6 @@
  * {@link org.xtal4j.models.pet.ecse.EcseEdges}. Entry point {@link org.xtal4j.models.pet.ecse.Ecse};
  * the frame ensemble alone {@link org.xtal4j.models.pet.ecse.FrameSelector}; switching functions
  * {@link org.xtal4j.models.pet.ecse.Switching}; training-time random O(3) augmentation
- * {@link org.xtal4j.models.pet.ecse.Rotations}. Design notes: {@code docs/pet-ecse.md}.
+ * {@link org.xtal4j.models.pet.ecse.Rotations}. Design notes: {@code docs/pet.md}, section ECSE.
  */
 package org.xtal4j.models.pet.ecse;
