@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import org.xtal4j.nn.HostArrays;
 import org.xtal4j.nn.Scalars;
 import org.xtal4j.nn.model.Batch;
 import org.xtal4j.nn.perf.StageTimes;
@@ -181,7 +182,7 @@ public final class CrystalformerBlock extends AbstractBlock {
             for (int c = 0; c < inv.length; c++) {
                 inv[c] = 1.0 / sizes[c];
             }
-            return sum.mul(Fused.create(h.getManager(), inv, h.getDataType(), sizes.length, 1));
+            return sum.mul(HostArrays.of(h.getManager(), inv, h.getDataType(), sizes.length, 1));
         }
         NDList pooled = new NDList();
         long off = 0;
@@ -366,9 +367,9 @@ public final class CrystalformerBlock extends AbstractBlock {
         }
         NDArray aPad = f.toPadded(a).reshape(b, nm, nh);
         NDArray aDelta = grads ? aPad.sub(aPad.stopGradient()) : null;   // zero, carries ∂/∂a
-        NDArray alpha = Fused.create(mgr, r.alpha, dt, b, nm, nm, nh);
+        NDArray alpha = HostArrays.of(mgr, r.alpha, dt, b, nm, nm, nh);
         if (grads) {
-            alpha = alpha.add(aDelta.reshape(b, nm, 1, nh).mul(Fused.create(mgr, r.dAlpha, dt, b, nm, nm, nh)));
+            alpha = alpha.add(aDelta.reshape(b, nm, 1, nh).mul(HostArrays.of(mgr, r.dAlpha, dt, b, nm, nm, nh)));
         }
         if (trace != null) {
             recordFusedTrace(l, r, we, f, trace, mgr, dt);
@@ -387,7 +388,7 @@ public final class CrystalformerBlock extends AbstractBlock {
             // β_ij = W^E ψ̄_ij (d = 16 per head), made from the host ψ̄ and dropped after the matmul; its
             // gradient with respect to π flows through the sum below
             NDArray beta;
-            try (NDArray host = Fused.create(mgr, r.psi, dt, b, nm, nh, nm, kk);
+            try (NDArray host = HostArrays.of(mgr, r.psi, dt, b, nm, nh, nm, kk);
                  NDArray view = host.transpose(2, 0, 1, 3, 4);
                  NDArray psi = view.reshape(nh, (long) b * nm * nm, kk)) {                          // (H, B·n·n, K)
                 beta = psi.matMul(weValue.transpose(0, 2, 1))                                      // (H, B·n·n, d)
@@ -399,8 +400,8 @@ public final class CrystalformerBlock extends AbstractBlock {
                 // zero; the π-weighted sums over j are made on the host
                 double[][] sums = PeriodicSums.weighted(r, pi.toType(DataType.FLOAT64, false).toDoubleArray(),
                         b, nm, nh, kk);
-                NDArray psiSum = Fused.create(mgr, sums[0], dt, (long) b * nm, nh, kk).transpose(1, 0, 2);
-                NDArray dSum = Fused.create(mgr, sums[1], dt, (long) b * nm, nh, kk).transpose(1, 0, 2);
+                NDArray psiSum = HostArrays.of(mgr, sums[0], dt, (long) b * nm, nh, kk).transpose(1, 0, 2);
+                NDArray dSum = HostArrays.of(mgr, sums[1], dt, (long) b * nm, nh, kk).transpose(1, 0, 2);
                 NDArray weDelta = we.sub(weValue).transpose(0, 2, 1);                            // (H, K, d), zero
                 NDArray viaW = psiSum.matMul(weDelta);                                            // (H, B·n, d)
                 NDArray viaA = dSum.mul(aDelta.reshape((long) b * nm, nh).transpose().expandDims(2))
@@ -435,9 +436,9 @@ public final class CrystalformerBlock extends AbstractBlock {
                 }
             }
         }
-        trace.put("layer" + l + ".alpha", Fused.create(mgr, alpha, dt, f.edges, nh));
+        trace.put("layer" + l + ".alpha", HostArrays.of(mgr, alpha, dt, f.edges, nh));
         if (psi != null) {
-            NDArray psiArr = Fused.create(mgr, psi, dt, f.edges, nh, kk);
+            NDArray psiArr = HostArrays.of(mgr, psi, dt, f.edges, nh, kk);
             trace.put("layer" + l + ".psi_bar", psiArr);
             trace.put("layer" + l + ".beta", psiArr.transpose(1, 0, 2).matMul(we.stopGradient().transpose(0, 2, 1))
                     .transpose(1, 0, 2));
@@ -447,7 +448,7 @@ public final class CrystalformerBlock extends AbstractBlock {
             for (int q = 0; q < boxes.length; q++) {
                 boxes[q] = r.boxes[q];
             }
-            trace.put("layer" + l + ".box_R", Fused.create(mgr, boxes, dt, f.layout.atomCount(), nh, 3));
+            trace.put("layer" + l + ".box_R", HostArrays.of(mgr, boxes, dt, f.layout.atomCount(), nh, 3));
         }
     }
 
@@ -491,8 +492,8 @@ public final class CrystalformerBlock extends AbstractBlock {
                 e += (long) n * n;
             }
             this.edges = e;
-            this.toPaddedIndex = owned(mgr.create(layout.gatherToPadded()));
-            this.toCompactIndex = owned(mgr.create(layout.gatherToCompact()));
+            this.toPaddedIndex = HostArrays.of(mgr, layout.gatherToPadded());
+            this.toCompactIndex = HostArrays.of(mgr, layout.gatherToCompact());
         }
 
         static Fused of(CrystalformerGeometry geometry, long[] sizes, NDArray x, boolean oneChunk) {
@@ -557,7 +558,7 @@ public final class CrystalformerBlock extends AbstractBlock {
         /** Compact edge rows (E, …) to padded pair rows (B·n·n, …), zero for padding. */
         NDArray pairsToPadded(NDArray rows) {
             if (pairIndex == null) {
-                pairIndex = owned(rows.getManager().create(layout.pairsToPadded()));
+                pairIndex = HostArrays.of(rows.getManager(), layout.pairsToPadded());
             }
             NDArray zero = rows.getManager().zeros(new Shape(1).addAll(rows.getShape().slice(1)), rows.getDataType());
             return rows.concat(zero, 0).get(new NDIndex("{}", pairIndex));
@@ -575,30 +576,9 @@ public final class CrystalformerBlock extends AbstractBlock {
                         m[c * nm + j] = -1e30;
                     }
                 }
-                keyMask = create(toPaddedIndex.getManager(), m, dt, b, 1, 1, nm);
+                keyMask = HostArrays.of(toPaddedIndex.getManager(), m, dt, b, 1, 1, nm);
             }
             return keyMask;
-        }
-
-        /**
-         * An array of host values that the backward may hold: DJL's create wraps a Java buffer that can be freed
-         * once the array is closed (see {@link Scalars}), so the values are copied into libtorch's own memory.
-         */
-        static NDArray create(NDManager mgr, double[] v, DataType dt, long... shape) {
-            if (dt == DataType.FLOAT32) {
-                float[] f = new float[v.length];
-                for (int i = 0; i < v.length; i++) {
-                    f[i] = (float) v[i];
-                }
-                return owned(mgr.create(f, new Shape(shape)));
-            }
-            return owned(mgr.create(v, new Shape(shape)));
-        }
-
-        static NDArray owned(NDArray wrapped) {
-            try (wrapped) {
-                return wrapped.duplicate();
-            }
         }
     }
 

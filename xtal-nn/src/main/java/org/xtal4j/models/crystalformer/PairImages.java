@@ -207,9 +207,4 @@ final class PairImages {
     int kCount() {
         return kCount;
     }
-
-    /** Distinct (distance, |n_k|) entries over all pairs. */
-    int entryCount() {
-        return d2.length;
-    }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Map;
 import org.xtal4j.nn.NnOps;
+import org.xtal4j.nn.HostArrays;
 
 /**
  * The PET backbone as a function of edge vectors: the entry point for energies, forces and for ECSE.
@@ -98,8 +99,9 @@ public final class PetBackbone {
         }
         NDManager m = x.getManager();
         PetBlock.Indices ix = new PetBlock.Indices(graph.atomCount(), graph.maxNeighbours(), graph.edgeCount(),
-                indices(m, graph.speciesLong()), indices(m, graph.neighbourSpecies()), indices(m, graph.slotEdge()),
-                indices(m, graph.edgeSlot()), indices(m, graph.reverseLong()));
+                HostArrays.of(m, graph.speciesLong()), HostArrays.of(m, graph.neighbourSpecies()),
+                HostArrays.of(m, graph.slotEdge()), HostArrays.of(m, graph.edgeSlot()),
+                HostArrays.of(m, graph.reverseLong()));
         return block.atomEnergies(ps, ix, x, training, trace);
     }
 
@@ -108,7 +110,7 @@ public final class PetBackbone {
         if (graph.structureCount() == 1) {
             return atomValues.sum(new int[] {0}, true);
         }
-        NDArray seg = indices(atomValues.getManager(), graph.structureOfLong());
+        NDArray seg = HostArrays.of(atomValues.getManager(), graph.structureOfLong());
         return NnOps.segmentSum(atomValues.reshape(graph.atomCount(), 1), seg, graph.structureCount())
                 .reshape(graph.structureCount());
     }
@@ -122,29 +124,8 @@ public final class PetBackbone {
         int n = graph.atomCount();
         int mx = graph.maxNeighbours();
         NDArray g = edgeGradients;
-        NDArray diff = g.sub(g.get(new NDIndex("{}", indices(m, graph.reverseLong()))));
+        NDArray diff = g.sub(g.get(new NDIndex("{}", HostArrays.of(m, graph.reverseLong()))));
         NDArray pad = diff.concat(m.zeros(new Shape(1, 3), g.getDataType()), 0);
-        return pad.get(new NDIndex("{}", indices(m, graph.slotEdge()))).reshape(n, mx, 3).sum(new int[] {1});
-    }
-
-    /**
-     * An int64 array whose storage libtorch owns. {@code NDManager.create} wraps a direct Java buffer
-     * (torch::from_blob) that the garbage collector frees once the array is closed, while autograd still
-     * holds the tensor for the backward (index_select saves its index): closing the scope before the
-     * force/loss backward then let the backward read freed memory (seen as a garbage index, "index
-     * 139820045811920 is out of bounds", in a CLI training run). A clone is allocated by libtorch.
-     */
-    static NDArray indices(NDManager m, long[] values) {
-        try (NDArray wrapped = m.create(values)) {
-            return wrapped.duplicate();
-        }
-    }
-
-    /** A floating array with libtorch-owned storage (see {@link #indices}). */
-    static NDArray owned(NDManager m, double[] values, Shape shape, ai.djl.ndarray.types.DataType type) {
-        try (NDArray wrapped = m.create(values, shape)) {
-            // toType to the same dtype returns an alias of the Java buffer, not a copy: duplicate instead
-            return wrapped.getDataType() == type ? wrapped.duplicate() : wrapped.toType(type, true);
-        }
+        return pad.get(new NDIndex("{}", HostArrays.of(m, graph.slotEdge()))).reshape(n, mx, 3).sum(new int[] {1});
     }
 }

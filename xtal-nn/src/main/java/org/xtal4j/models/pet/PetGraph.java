@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.IntUnaryOperator;
 import org.xtal4j.geometry.NeighbourList;
 import org.xtal4j.structure.Structure;
+import org.xtal4j.nn.HostArrays;
 
 /**
  * PET's input graph (pet.md §1) for one structure or a batch of structures (their disjoint union): species
@@ -221,7 +222,7 @@ public final class PetGraph {
      * libtorch owns (safe to use in a backward after the array is closed).
      */
     public NDArray edgeVectors(NDManager manager, DataType type) {
-        return PetBackbone.owned(manager, vectors, new Shape(centre.length, 3), type);
+        return HostArrays.of(manager, vectors, type, new Shape(centre.length, 3));
     }
 
     /** For each of the N·M padded slots, its edge index, or E for padding. */

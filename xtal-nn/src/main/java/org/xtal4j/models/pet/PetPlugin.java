@@ -24,6 +24,7 @@ import org.xtal4j.nn.model.Normalisation;
 import org.xtal4j.nn.model.Sample;
 import org.xtal4j.structure.Element;
 import org.xtal4j.structure.Structure;
+import org.xtal4j.nn.HostArrays;
 
 /**
  * PET (Pozdnyakov &amp; Ceriotti, NeurIPS 2023) as a {@link ModelPlugin}: the backbone of pet.md §2 trained on
@@ -176,7 +177,7 @@ public final class PetPlugin implements ModelPlugin {
             for (int b = 0; b < y.length; b++) {
                 y[b] = ((PetSample) samples.get(b)).energyLabel();
             }
-            lab.add(PetBackbone.owned(manager, y, new Shape(y.length, 1), type));
+            lab.add(HostArrays.of(manager, y, type, new Shape(y.length, 1)));
             if (samples.stream().allMatch(s -> ((PetSample) s).forces() != null)) {
                 double[] f = new double[3 * g.atomCount()];
                 int off = 0;
@@ -185,7 +186,7 @@ public final class PetPlugin implements ModelPlugin {
                     System.arraycopy(sf, 0, f, off, sf.length);
                     off += sf.length;
                 }
-                lab.add(PetBackbone.owned(manager, f, new Shape(g.atomCount(), 3), type));
+                lab.add(HostArrays.of(manager, f, type, new Shape(g.atomCount(), 3)));
             }
         }
         return new Batch(new NDList(x), lab, samples);

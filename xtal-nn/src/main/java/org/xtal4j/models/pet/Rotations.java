@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.xtal4j.nn.HostArrays;
 
 /**
  * PET's rotational augmentation (pet.md §2.5): a uniform random rotation per structure (normalised Gaussian
@@ -47,8 +48,8 @@ public final class Rotations {
         for (int b = 0; b < matrices.length; b++) {
             System.arraycopy(matrices[b], 0, flat, 9 * b, 9);
         }
-        NDArray r = PetBackbone.owned(m, flat, new Shape(matrices.length, 3, 3), x.getDataType());
-        NDArray perEdge = r.get(new NDIndex("{}", PetBackbone.indices(m, graph.edgeStructure())));  // (E, 3, 3)
+        NDArray r = HostArrays.of(m, flat, x.getDataType(), new Shape(matrices.length, 3, 3));
+        NDArray perEdge = r.get(new NDIndex("{}", HostArrays.of(m, graph.edgeStructure())));  // (E, 3, 3)
         long e = graph.edgeCount();
         return x.reshape(e, 1, 3).matMul(perEdge).reshape(e, 3);
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.xtal4j.nn.Scalars;
+import org.xtal4j.nn.HostArrays;
 
 /**
  * Builds the global frame ensemble of a structure (spec pet.md §3.3–3.5 steps 1–6, reference
@@ -152,8 +153,8 @@ public final class FrameSelector {
         for (int k = 0; k < code.length; k++) {
             shifted[k] = code[k] - max;
         }
-        NDArray codes = Tensors.constant(code, w);
-        NDArray sh = Tensors.constant(shifted, w);
+        NDArray codes = HostArrays.of(w.getManager(), code, w.getDataType(), code.length);
+        NDArray sh = HostArrays.of(w.getManager(), shifted, w.getDataType(), shifted.length);
         NDArray maxType = Switching.smoothMax(sh, w, cfg.betaWeights()).add(max);
         NDArray wThr = maxType.sub(0.5);
         NDArray half = Scalars.of(w, 0.5);
@@ -168,7 +169,7 @@ public final class FrameSelector {
             NDArray weight, NDArray frames) {
         // the reference: w_aux = f(0; AUX_THRESHOLD, AUX_THRESHOLD_DELTA) (= 1 with the defaults)
         double auxValue = Switching.cutoff(0.0, cfg.auxThreshold(), cfg.auxThresholdDelta());
-        NDArray aux = Tensors.constant(new double[] {auxValue}, rIn).reshape(new ai.djl.ndarray.types.Shape());
+        NDArray aux = HostArrays.of(rIn.getManager(), new double[] {auxValue}, rIn.getDataType(), new ai.djl.ndarray.types.Shape());
         return new EcseFrames(rIn, atom, a, b, fA, fB, qs, weight, frames, new int[0], null, aux, null, List.of(),
                 new int[0], null, null);
     }

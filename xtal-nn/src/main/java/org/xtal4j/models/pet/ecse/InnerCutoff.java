@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import org.xtal4j.nn.HostArrays;
 
 /**
  * The adaptive inner cut-off R_in of every atom (spec pet.md §3.3):
@@ -52,7 +53,7 @@ final class InnerCutoff {
         if (total == 0) {
             double[] v = new double[n];
             java.util.Arrays.fill(v, rOut + cfg.deltaRCut());
-            return Tensors.constant(v, length);
+            return HostArrays.of(length.getManager(), v, length.getDataType(), v.length);
         }
         int[] a = new int[total];
         int[] b = new int[total];

@@ -3,6 +3,7 @@ package org.xtal4j.models.pet.ecse;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import org.xtal4j.nn.HostArrays;
 
 /**
  * Random rotations and the rotational augmentation of spec pet.md §2.5. Matrices are double[3][3] and act on
@@ -76,7 +77,7 @@ public final class Rotations {
         for (int i = 0; i < 3; i++) {
             System.arraycopy(r[i], 0, flat, 3 * i, 3);
         }
-        return Tensors.constant(flat, like).reshape(3, 3); // libtorch-owned (matmul saves its operands)
+        return HostArrays.of(like.getManager(), flat, like.getDataType(), 3, 3); // libtorch-owned (matmul saves its operands)
     }
 
     /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import org.xtal4j.nn.HostArrays;
 
 /** Small NDArray helpers of the ECSE package: host copies, index gathers and the cross product. */
 final class Tensors {
@@ -35,34 +36,8 @@ final class Tensors {
         for (int k = 0; k < index.length; k++) {
             l[k] = index[k];
         }
-        try (NDArray idx = owned(a.getManager().create(l))) {
+        try (NDArray idx = HostArrays.of(a.getManager(), l)) {
             return a.get(new NDIndex("{}", idx));
-        }
-    }
-
-    /**
-     * A libtorch-owned copy of an array DJL made from a Java buffer (NDManager.create): autograd keeps
-     * the operands it saves (gather indices, matmul factors) alive after DJL frees that buffer, and then
-     * reads garbage (see org.xtal4j.nn.Scalars). Closes the original.
-     */
-    static NDArray owned(NDArray fromJava) {
-        try (fromJava) {
-            return fromJava.duplicate();
-        }
-    }
-
-    /**
-     * Doubles as a libtorch-owned array in the dtype and manager of {@code like}. Note that
-     * {@code toType(t, true)} does not copy when the dtype is unchanged (DJL calls torch {@code to}, which
-     * returns the same tensor), so it would still alias the Java buffer; {@code duplicate()} is a real clone.
-     */
-    static NDArray constant(double[] values, NDArray like) {
-        try (NDArray d = like.getManager().create(values)) {
-            NDArray typed = d.toType(like.getDataType(), false);
-            if (typed == d) {
-                return d.duplicate();
-            }
-            return typed; // a conversion allocates a new libtorch tensor
         }
     }
 

@@ -1,4 +1,4 @@
-package org.xtal4j.models.pet.ecse;
+package org.xtal4j.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,13 +6,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import org.junit.jupiter.api.Test;
-import org.xtal4j.nn.Backend;
 
 /**
- * The DJL trap behind {@link Tensors#constant}: {@code toType(sameType, true)} returns an alias of a
+ * The DJL trap behind {@link HostArrays}: {@code toType(sameType, true)} returns an alias of a
  * {@code create}d array (whose Java buffer the GC frees once that array is closed), {@code duplicate()} a copy.
  */
-class TensorsTest {
+class HostArraysTest {
 
     @Test
     void toTypeWithCopyAliasesWhenTheTypeIsUnchangedButDuplicateCopies() {
@@ -31,8 +30,8 @@ class TensorsTest {
         try (NDManager m = Backend.get().newManager()) {
             NDArray like64 = m.zeros(new ai.djl.ndarray.types.Shape(1), DataType.FLOAT64);
             NDArray like32 = m.zeros(new ai.djl.ndarray.types.Shape(1), DataType.FLOAT32);
-            NDArray c64 = Tensors.constant(new double[] {0.1, 0.2}, like64);
-            NDArray c32 = Tensors.constant(new double[] {0.1, 0.2}, like32);
+            NDArray c64 = HostArrays.of(m, new double[] {0.1, 0.2}, like64.getDataType(), 2);
+            NDArray c32 = HostArrays.of(m, new double[] {0.1, 0.2}, like32.getDataType(), 2);
             for (int k = 0; k < 5; k++) {
                 System.gc(); // a freed alias would show as changed values
                 m.randomNormal(new ai.djl.ndarray.types.Shape(1 << 16)).close();
