@@ -18,7 +18,10 @@ import org.xtal4j.nn.model.ModelConfig;
  * <p>Training keys of the reference's fitting block that the model itself uses: {@code ENERGY_WEIGHT}
  * (w_E of the loss), {@code GLOBAL_AUG} (random O(3) rotation per structure while training),
  * {@code USE_FORCES}; {@code FORCE_SIGMA} and {@code ENERGY_SIGMA} are the loss scales σ_F (eV/Å) and
- * σ_E (eV), fitted from the training data by {@link PetPlugin#fitToTrainingData} (0 = not fitted: 1).
+ * σ_E (eV), fitted from the training data by {@link PetPlugin#fitToTrainingData} (0 = not fitted: 1);
+ * {@code SLIDING_FACTOR} s (0.7) slides them after every epoch of energy + force training,
+ * σ ← s·σ + (1 − s)·RMSE_val (s = 1 keeps them fixed); {@code STRESS_WEIGHT} w_S (1) weighs the stress term
+ * of the loss when the training data has stresses, {@code USE_STRESSES} (true) switches it.
  */
 public final class PetConfig implements ModelConfig {
 
@@ -67,6 +70,9 @@ public final class PetConfig implements ModelConfig {
     private final boolean useForces;
     private final double forceSigma;
     private final double energySigma;
+    private final double slidingFactor;
+    private final double stressWeight;
+    private final boolean useStresses;
 
     private PetConfig(Builder b) {
         dModel = b.dModel;
@@ -83,6 +89,11 @@ public final class PetConfig implements ModelConfig {
         useForces = b.useForces;
         forceSigma = b.forceSigma;
         energySigma = b.energySigma;
+        slidingFactor = b.slidingFactor;
+        stressWeight = b.stressWeight;
+        useStresses = b.useStresses;
+        check(slidingFactor >= 0 && slidingFactor <= 1, "SLIDING_FACTOR must be in [0, 1]");
+        check(stressWeight >= 0, "STRESS_WEIGHT must be >= 0");
         check(dModel > 0 && nHead > 0 && dModel % nHead == 0, "TRANSFORMER_D_MODEL must be a positive multiple"
                 + " of TRANSFORMER_N_HEAD");
         check(dimFeedforward > 0 && nTransLayers > 0 && nGnnLayers > 0 && headNeurons > 0,
@@ -117,6 +128,9 @@ public final class PetConfig implements ModelConfig {
         b.useForces = useForces;
         b.forceSigma = forceSigma;
         b.energySigma = energySigma;
+        b.slidingFactor = slidingFactor;
+        b.stressWeight = stressWeight;
+        b.useStresses = useStresses;
         return b;
     }
 
@@ -182,6 +196,21 @@ public final class PetConfig implements ModelConfig {
         return energySigma;
     }
 
+    /** s of the sliding update σ ← s·σ + (1 − s)·RMSE_val after each epoch (1: σ's fixed). */
+    public double slidingFactor() {
+        return slidingFactor;
+    }
+
+    /** w_S, the weight of the stress term of the loss. */
+    public double stressWeight() {
+        return stressWeight;
+    }
+
+    /** Train on stresses when every training structure has them. */
+    public boolean useStresses() {
+        return useStresses;
+    }
+
     @Override
     public String modelType() {
         return PetPlugin.NAME;
@@ -204,6 +233,9 @@ public final class PetConfig implements ModelConfig {
         o.put("USE_FORCES", useForces);
         o.put("FORCE_SIGMA", forceSigma);
         o.put("ENERGY_SIGMA", energySigma);
+        o.put("SLIDING_FACTOR", slidingFactor);
+        o.put("STRESS_WEIGHT", stressWeight);
+        o.put("USE_STRESSES", useStresses);
         return o;
     }
 
@@ -234,6 +266,9 @@ public final class PetConfig implements ModelConfig {
                 case "USE_FORCES" -> b.useForces = boolOf(k, v);
                 case "FORCE_SIGMA" -> b.forceSigma = doubleOf(k, v);
                 case "ENERGY_SIGMA" -> b.energySigma = doubleOf(k, v);
+                case "SLIDING_FACTOR" -> b.slidingFactor = doubleOf(k, v);
+                case "STRESS_WEIGHT" -> b.stressWeight = doubleOf(k, v);
+                case "USE_STRESSES" -> b.useStresses = boolOf(k, v);
                 default -> {
                     if (IGNORED.contains(k)) {
                         continue;
@@ -317,6 +352,9 @@ public final class PetConfig implements ModelConfig {
         private boolean useForces = true;
         private double forceSigma;
         private double energySigma;
+        private double slidingFactor = 0.7;
+        private double stressWeight = 1.0;
+        private boolean useStresses = true;
 
         public Builder dModel(int v) {
             dModel = v;
@@ -380,6 +418,21 @@ public final class PetConfig implements ModelConfig {
 
         public Builder energySigma(double v) {
             energySigma = v;
+            return this;
+        }
+
+        public Builder slidingFactor(double v) {
+            slidingFactor = v;
+            return this;
+        }
+
+        public Builder stressWeight(double v) {
+            stressWeight = v;
+            return this;
+        }
+
+        public Builder useStresses(boolean v) {
+            useStresses = v;
             return this;
         }
 

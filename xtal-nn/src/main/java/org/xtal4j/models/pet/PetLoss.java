@@ -29,6 +29,11 @@ public final class PetLoss {
 
     /** The reference's sliding update of a loss scale after an epoch: σ ← 0.7σ + 0.3·RMSE_val. */
     public static double slide(double sigma, double validationRmse) {
-        return 0.7 * sigma + 0.3 * validationRmse;
+        return slide(sigma, validationRmse, 0.7);
+    }
+
+    /** The sliding update with the reference's SLIDING_FACTOR s: σ ← s·σ + (1 − s)·RMSE_val. */
+    public static double slide(double sigma, double validationRmse, double factor) {
+        return factor * sigma + (1 - factor) * validationRmse;
     }
 }

@@ -36,8 +36,9 @@ import org.xtal4j.nn.HostArrays;
  * std = σ_E (population std of the corrected training energies), and σ_F = RMS of the training force
  * components. Forward: edge vectors (E, 3) are a leaf that requires a gradient; while training each
  * structure's vectors are rotated by a random O(3) matrix; forces = −∂E/∂r by a create-graph backward.
- * Loss: w_E·MSE(Ê) + MSE(F)/σ_F², i.e. the reference's loss with σ's fixed at their initial values (the
- * reference slides them with the validation RMSE after each epoch; the shared trainer has no such hook).
+ * Loss: w_E·MSE(E)/σ_E² + MSE(F)/σ_F² as the reference; in training steps the σ's are the run's
+ * {@link SlidingLossScales} ({@link #newTrainingState}), which slide with the validation RMSE after every
+ * epoch; the validation loss keeps the initial σ's so that epochs compare.
  * The symmetrisation (ECSE) is not applied here: predictions are the raw backbone's.
  */
 public final class PetPlugin implements ModelPlugin {
@@ -245,6 +246,25 @@ public final class PetPlugin implements ModelPlugin {
         NDArray forces = outputs.contains(OUTPUT_FORCES) ? outputs.get(OUTPUT_FORCES) : null;
         NDArray forceLabels = batch.labels().size() > 1 ? batch.labels().get(1) : null;
         return PetLoss.loss(pred, batch.labels().get(0), forces, forceLabels, cfg.energyWeight(), 1.0,
+                cfg.forceSigma());
+    }
+
+    /** The training loss with the run's sliding σ_E, σ_F (energy + force training; otherwise as {@link #loss}). */
+    @Override
+    public NDArray loss(NDList outputs, Batch batch, ModelSetup setup, TrainingState state) {
+        if (!(state instanceof SlidingLossScales sc) || !outputs.contains(OUTPUT_FORCES) || batch.labels().size() < 2) {
+            return loss(outputs, batch, setup);
+        }
+        return PetLoss.loss(outputs.get(OUTPUT_PREDICTION), batch.labels().get(0), outputs.get(OUTPUT_FORCES),
+                batch.labels().get(1), config(setup).energyWeight(), sc.normalisedSigmaEnergy(), sc.sigmaForces());
+    }
+
+    /** σ_E, σ_F starting at the fitted values (σ_E = the normalisation std when not fitted), sliding after each epoch. */
+    @Override
+    public TrainingState newTrainingState(ModelSetup setup) {
+        PetConfig cfg = config(setup);
+        double std = setup.normalisation().targets().get(0).std();
+        return new SlidingLossScales(cfg.slidingFactor(), std, cfg.energySigma() > 0 ? cfg.energySigma() : std,
                 cfg.forceSigma());
     }
 

@@ -100,6 +100,23 @@ public interface ModelPlugin {
     NDArray loss(NDList outputs, Batch batch, ModelSetup setup);
 
     /**
+     * The training loss when the plugin keeps {@link TrainingState} (see {@link #newTrainingState}); the trainer
+     * calls this in training steps, with the run's state. The default ignores the state.
+     */
+    default NDArray loss(NDList outputs, Batch batch, ModelSetup setup, TrainingState state) {
+        return loss(outputs, batch, setup);
+    }
+
+    /**
+     * A fresh per-run training state that changes between epochs (e.g. PET's sliding loss scales), or null
+     * (the default) for models without one. Called once per {@code Trainer.run}, before any checkpoint is
+     * restored into it.
+     */
+    default TrainingState newTrainingState(ModelSetup setup) {
+        return null;
+    }
+
+    /**
      * True for models whose forward differentiates with respect to inputs (forces): the trainer then calls
      * {@code Autograd.backward} itself and afterwards {@code Autograd.detachGrads} on the parameters and on
      * every input array that requires a gradient, which stops a leak of the whole graph per step.
@@ -143,5 +160,37 @@ public interface ModelPlugin {
             out.put(p.getKey(), p.getValue());
         }
         return out;
+    }
+
+    /**
+     * Training state that a plugin owns and changes between epochs, such as PET's sliding loss scales σ_E and σ_F
+     * (pet.md §4). The trainer makes one per run ({@link ModelPlugin#newTrainingState}), shows it the outputs of
+     * every batch of each epoch's validation, calls {@link #endEpoch} after that validation, hands it to
+     * {@link ModelPlugin#loss(NDList, Batch, ModelSetup, TrainingState)} in the training steps that follow, and
+     * stores it in the checkpoint so that a resumed run goes on exactly as an unbroken one.
+     *
+     * <p>The validation loss the trainer reports (and selects the best epoch by) does not use the state, so that
+     * epochs stay comparable while the state changes.
+     */
+    interface TrainingState {
+
+        /**
+         * One batch of an epoch's validation, in evaluation mode (no augmentation), in batch order. The outputs and
+         * the batch are valid only during the call: read what is needed into Java values.
+         */
+        void observeValidation(NDList outputs, Batch batch);
+
+        /**
+         * After the validation of epoch {@code epoch} (1-based): updates the state from what was observed since the
+         * last call and forgets the observations. Also called when there is no validation split, with nothing
+         * observed.
+         */
+        void endEpoch(int epoch);
+
+        /** The state as JSON, for the checkpoint. */
+        JsonNode save();
+
+        /** Restores a state written by {@link #save} (resume). */
+        void restore(JsonNode saved);
     }
 }

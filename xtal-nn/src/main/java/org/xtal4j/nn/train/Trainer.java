@@ -155,14 +155,15 @@ public final class Trainer {
                 }
             });
             ParameterStore ps = new ParameterStore(root, false);
-            Run run = new Run(root, block, ps, trainable, batcher, lossKind);
+            ModelPlugin.TrainingState modelState = plugin.newTrainingState(setup);
+            Run run = new Run(root, block, ps, trainable, batcher, lossKind, modelState);
             try (Adam opt = new Adam(config.optimizer().equals("adamw"), config.beta1(), config.beta2(),
                     config.eps(), config.amsgrad(), Adam.groupsByPattern(trainable.keySet(),
                     config.nodecayPattern(), config.nodecayWeightDecay(), config.weightDecay()), root);
                  SwaAverage swa = new SwaAverage(root)) {
                 State st = new State();
                 if (resume && Files.exists(lastFile)) {
-                    st = restore(lastFile, bestFile, named, opt, swa);
+                    st = restore(lastFile, bestFile, named, opt, swa, modelState);
                     // a kill between writing metrics.csv and the checkpoint may have left a row too many
                     EpochMetrics.writeCsv(out.resolve("metrics.csv"), targets, st.history);
                     if (!quiet) {
@@ -204,9 +205,12 @@ public final class Trainer {
                     double[] valMae = new double[targets.size()];
                     java.util.Arrays.fill(valMae, Double.NaN);
                     if (!validation.isEmpty()) {
-                        Evaluation ev = run.evaluate(validation);
+                        Evaluation ev = run.evaluate(validation, modelState);
                         valLoss = ev.loss();
                         valMae = ev.mae();
+                    }
+                    if (modelState != null) {
+                        modelState.endEpoch(epoch + 1);   // e.g. PET's sliding loss scales, for the next epoch
                     }
                     EpochMetrics row = new EpochMetrics(epoch + 1, trainLoss, seen > 0 ? tm.mae()
                             : new double[targets.size()], valLoss, valMae, lr, secs, seen / Math.max(secs, 1e-9));
@@ -225,7 +229,7 @@ public final class Trainer {
                     }
                     st.epochsDone = epoch + 1;
                     EpochMetrics.writeCsv(out.resolve("metrics.csv"), targets, st.history);
-                    writeCheckpoint(lastFile, st, named, opt, swa);
+                    writeCheckpoint(lastFile, st, named, opt, swa, modelState);
                     if (!quiet) {
                         log.println(describe(row, targets));
                     }
@@ -402,11 +406,13 @@ public final class Trainer {
         private final Batcher batcher;
         private final Losses.Kind lossKind;
         private final NDManager root;
+        private final ModelPlugin.TrainingState modelState;
         private final Backend backend = Backend.get();
 
         Run(NDManager root, Block block, ParameterStore ps, Map<String, NDArray> trainable, Batcher batcher,
-            Losses.Kind lossKind) {
+            Losses.Kind lossKind, ModelPlugin.TrainingState modelState) {
             this.root = root;
+            this.modelState = modelState;
             this.block = block;
             this.ps = ps;
             this.trainable = trainable;
@@ -414,9 +420,10 @@ public final class Trainer {
             this.lossKind = lossKind;
         }
 
-        private NDArray loss(NDList outputs, Batch batch) {
+        private NDArray loss(NDList outputs, Batch batch, boolean training) {
             if (lossKind == Losses.Kind.MODEL) {
-                return plugin.loss(outputs, batch, setup);
+                return training && modelState != null ? plugin.loss(outputs, batch, setup, modelState)
+                        : plugin.loss(outputs, batch, setup);
             }
             return Losses.of(lossKind, outputs.get(ModelPlugin.OUTPUT_PREDICTION), batch.labels().get(0));
         }
@@ -431,7 +438,7 @@ public final class Trainer {
                     Batch batch = plugin.collate(samples, sm, setup);
                     try (GradientCollector gc = backend.engine().newGradientCollector()) {
                         NDList outputs = plugin.forward(block, ps, batch, true, false, setup);
-                        NDArray loss = loss(outputs, batch);
+                        NDArray loss = loss(outputs, batch, true);
                         if (plugin.needsInputGradients()) {
                             Autograd.backward(loss);
                         } else {
@@ -478,6 +485,11 @@ public final class Trainer {
 
         /** Loss and metrics over a split in evaluation mode (values in sample order). */
         Evaluation evaluate(List<? extends Sample> samples) {
+            return evaluate(samples, null);
+        }
+
+        /** The same, showing every batch's outputs to {@code observer} when it is not null. */
+        Evaluation evaluate(List<? extends Sample> samples, ModelPlugin.TrainingState observer) {
             RegressionMetrics m = new RegressionMetrics(setup.normalisation());
             int nt = setup.targetNames().size();
             double[][] pred = new double[samples.size()][nt];
@@ -493,14 +505,17 @@ public final class Trainer {
                     if (plugin.needsInputGradients()) {
                         try (GradientCollector gc = backend.engine().newGradientCollector()) {
                             outputs = plugin.forward(block, ps, batch, false, false, setup);
-                            loss = loss(outputs, batch);
+                            loss = loss(outputs, batch, false);
                         }
                         Autograd.zeroGrad(trainable.values());
                         Autograd.detachGrads(trainable.values());
                         Autograd.detachGrads(batch.inputs().stream().filter(NDArray::hasGradient).toList());
                     } else {
                         outputs = plugin.forward(block, ps, batch, false, false, setup);
-                        loss = loss(outputs, batch);
+                        loss = loss(outputs, batch, false);
+                    }
+                    if (observer != null) {
+                        observer.observeValidation(outputs, batch);
                     }
                     lossSum += loss.toType(DataType.FLOAT64, false).getDouble() * idx.length;
                     double[] p = outputs.get(ModelPlugin.OUTPUT_PREDICTION).toType(DataType.FLOAT64, false)
@@ -533,8 +548,8 @@ public final class Trainer {
         final List<EpochMetrics> history = new ArrayList<>();
     }
 
-    private void writeCheckpoint(Path file, State st, Map<String, Parameter> named, Adam opt, SwaAverage swa)
-            throws IOException {
+    private void writeCheckpoint(Path file, State st, Map<String, Parameter> named, Adam opt, SwaAverage swa,
+                                 ModelPlugin.TrainingState modelState) throws IOException {
         Map<String, HostTensor> t = new LinkedHashMap<>();
         Weights.save(named, Map.of()).tensors().forEach((k, v) -> t.put("param." + k, v));
         Adam.State os = opt.saveState();
@@ -560,11 +575,14 @@ public final class Trainer {
         s.set("config", config.toJson());
         ArrayNode h = s.putArray("history");
         st.history.forEach(r -> h.add(r.toJson()));
+        if (modelState != null) {
+            s.set("modelState", modelState.save());
+        }
         Safetensors.write(file, new NamedTensors(t, Map.of(STATE_KEY, JSON.writeValueAsString(s)), null));
     }
 
-    private State restore(Path lastFile, Path bestFile, Map<String, Parameter> named, Adam opt, SwaAverage swa)
-            throws IOException {
+    private State restore(Path lastFile, Path bestFile, Map<String, Parameter> named, Adam opt, SwaAverage swa,
+                          ModelPlugin.TrainingState modelState) throws IOException {
         NamedTensors ck = Safetensors.read(lastFile);
         String json = ck.metadata().get(STATE_KEY);
         if (json == null) {
@@ -610,6 +628,9 @@ public final class Trainer {
         long swaCount = s.path("swaCount").asLong();
         if (swaCount > 0) {
             swa.load(new NamedTensors(w, Map.of(), lastFile.toString()), swaCount);
+        }
+        if (modelState != null && s.has("modelState")) {
+            modelState.restore(s.get("modelState"));
         }
         State st = new State();
         st.epochsDone = s.get("epochsDone").asInt();

@@ -1,0 +1,105 @@
+package org.xtal4j.models.pet;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.xtal4j.nn.model.Batch;
+import org.xtal4j.nn.model.ModelPlugin;
+
+/**
+ * The reference's sliding loss scales σ_E (eV) and σ_F (eV/Å) as the trainer's per-run state (pet.md §4):
+ * after every epoch, σ ← s·σ + (1 − s)·RMSE_val with s = {@code SLIDING_FACTOR}, from the energy RMSE per
+ * structure and the force RMSE per Cartesian component over the whole validation split. They slide only when
+ * the validation batches had force outputs and labels (energy + force training); energy-only training keeps
+ * them, as the reference's plain energy MSE does not use them.
+ */
+public final class SlidingLossScales implements ModelPlugin.TrainingState {
+
+    private final double factor;
+    private final double energyStd;
+    private double sigmaEnergy;
+    private double sigmaForces;
+    private double e2;
+    private long en;
+    private double f2;
+    private long fn;
+
+    /**
+     * @param factor      the sliding factor s (1: fixed scales)
+     * @param energyStd   the normalisation std of the energy (eV): predictions and labels are divided by it
+     * @param sigmaEnergy initial σ_E (eV)
+     * @param sigmaForces initial σ_F (eV/Å)
+     */
+    public SlidingLossScales(double factor, double energyStd, double sigmaEnergy, double sigmaForces) {
+        this.factor = factor;
+        this.energyStd = energyStd;
+        this.sigmaEnergy = sigmaEnergy;
+        this.sigmaForces = sigmaForces;
+    }
+
+    public double sigmaEnergy() {
+        return sigmaEnergy;
+    }
+
+    public double sigmaForces() {
+        return sigmaForces;
+    }
+
+    /** σ_E in the normalised energy units of the loss (σ_E / std). */
+    double normalisedSigmaEnergy() {
+        return sigmaEnergy / energyStd;
+    }
+
+    @Override
+    public void observeValidation(NDList outputs, Batch batch) {
+        if (batch.labels().isEmpty() || !outputs.contains(ModelPlugin.OUTPUT_FORCES) || batch.labels().size() < 2) {
+            return;
+        }
+        double[] p = values(outputs.get(ModelPlugin.OUTPUT_PREDICTION));
+        double[] y = values(batch.labels().get(0));
+        for (int b = 0; b < p.length; b++) {
+            double d = (p[b] - y[b]) * energyStd;
+            e2 += d * d;
+        }
+        en += p.length;
+        double[] f = values(outputs.get(ModelPlugin.OUTPUT_FORCES));
+        double[] g = values(batch.labels().get(1));
+        for (int k = 0; k < f.length; k++) {
+            double d = f[k] - g[k];
+            f2 += d * d;
+        }
+        fn += f.length;
+    }
+
+    private static double[] values(ai.djl.ndarray.NDArray a) {
+        return a.toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+
+    @Override
+    public void endEpoch(int epoch) {
+        if (en > 0 && fn > 0) {
+            sigmaEnergy = PetLoss.slide(sigmaEnergy, Math.sqrt(e2 / en), factor);
+            sigmaForces = PetLoss.slide(sigmaForces, Math.sqrt(f2 / fn), factor);
+        }
+        e2 = 0;
+        en = 0;
+        f2 = 0;
+        fn = 0;
+    }
+
+    @Override
+    public JsonNode save() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("sigma_energy", sigmaEnergy);
+        o.put("sigma_forces", sigmaForces);
+        return o;
+    }
+
+    @Override
+    public void restore(JsonNode saved) {
+        sigmaEnergy = saved.get("sigma_energy").asDouble();
+        sigmaForces = saved.get("sigma_forces").asDouble();
+    }
+}
