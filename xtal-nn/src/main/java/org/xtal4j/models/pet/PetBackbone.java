@@ -116,6 +116,43 @@ public final class PetBackbone {
     }
 
     /**
+     * Stresses (B, 3, 3) from the edge vectors x and edge gradients G = ∂E/∂x: σ_ab = (1/V) Σ_e x_ea G_eb, the
+     * derivative (1/V) ∂E/∂ε_ab under the homogeneous strain x → x·(I + ε) of every edge vector (positions and
+     * cell strained together, ASE's convention: positive = tensile). It is the full derivative with respect to a
+     * general ε; its antisymmetric part is the response to an infinitesimal rotation, zero for a
+     * rotation-invariant energy (ECSE) but not for the raw backbone. {@code inverseVolumes} (B) is 1/V per
+     * structure (0 for structures that are not periodic, whose rows are then 0). Differentiable in x and G.
+     */
+    public static NDArray stress(PetGraph graph, NDArray edgeVectors, NDArray edgeGradients, double[] inverseVolumes) {
+        NDManager m = edgeGradients.getManager();
+        int e = graph.edgeCount();
+        int b = graph.structureCount();
+        NDArray outer = edgeVectors.reshape(e, 3, 1).mul(edgeGradients.reshape(e, 1, 3)).reshape(e, 9);
+        NDArray perStructure = b == 1 ? outer.sum(new int[] {0}, true)
+                : NnOps.segmentSum(outer, HostArrays.of(m, graph.edgeStructure()), b);
+        NDArray inv = HostArrays.of(m, inverseVolumes, edgeGradients.getDataType(), new Shape(b, 1));
+        return perStructure.mul(inv).reshape(b, 3, 3);
+    }
+
+    /** The same on host arrays for one structure: (1/V) Σ_e x_eᵀ G_e from row-major (E·3) vectors and gradients. */
+    public static double[][] stress(double[] edgeVectors, double[] edgeGradients, double volume) {
+        double[][] s = new double[3][3];
+        for (int k = 0; k < edgeVectors.length / 3; k++) {
+            for (int a = 0; a < 3; a++) {
+                for (int c = 0; c < 3; c++) {
+                    s[a][c] += edgeVectors[3 * k + a] * edgeGradients[3 * k + c];
+                }
+            }
+        }
+        for (double[] row : s) {
+            for (int c = 0; c < 3; c++) {
+                row[c] /= volume;
+            }
+        }
+        return s;
+    }
+
+    /**
      * Forces (N, 3) from edge gradients G = ∂E/∂x (E, 3): F_i = Σ_{edges e of i} (G_e − G_rev(e)), which is
      * −∂E/∂r_i because x_e = r_j − r_i + S·C. Differentiable (for force training, G carries its graph).
      */

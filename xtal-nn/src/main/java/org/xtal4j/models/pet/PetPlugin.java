@@ -46,6 +46,12 @@ public final class PetPlugin implements ModelPlugin {
     public static final String NAME = "pet";
     /** Site property holding forces (extxyz / ASE). */
     public static final String FORCES = "forces";
+    /** Frame property of the stress (eV/Å³, 9 numbers row-major, ASE sign: positive = tensile). */
+    public static final String STRESS = "stress";
+    /** Frame property of the virial (eV), −stress·V, the alternative label of extxyz files. */
+    public static final String VIRIAL = "virial";
+    /** Output (B, 3, 3): stress (1/V) ∂E/∂ε, eV/Å³; rows of structures that are not periodic are 0. */
+    public static final String OUTPUT_STRESS = "stress";
 
     @Override
     public String name() {
@@ -161,7 +167,47 @@ public final class PetPlugin implements ModelPlugin {
                 System.arraycopy(f[i], 0, forces, 3 * i, 3);
             }
         }
-        return new PetSample(g, baseline, label, forces);
+        double volume = s.isFullyPeriodic() ? s.lattice().volume() : 0;
+        return new PetSample(g, baseline, label, forces, volume, volume > 0 ? stressLabel(s, volume) : null);
+    }
+
+    /** The stress label of a periodic structure: {@code stress} (9 or Voigt 6) or −{@code virial}/V; else null. */
+    static double[] stressLabel(Structure s, double volume) {
+        double[] st = nineNumbers(s.properties().get(STRESS));
+        if (st != null) {
+            return st;
+        }
+        double[] v = nineNumbers(s.properties().get(VIRIAL));
+        if (v == null) {
+            return null;
+        }
+        for (int k = 0; k < 9; k++) {
+            v[k] = -v[k] / volume;
+        }
+        return v;
+    }
+
+    private static double[] nineNumbers(Object o) {
+        if (!(o instanceof double[] a)) {
+            return null;
+        }
+        if (a.length == 9) {
+            return a.clone();
+        }
+        if (a.length == 6) {   // Voigt xx yy zz yz xz xy
+            return new double[] {a[0], a[5], a[4], a[5], a[1], a[3], a[4], a[3], a[2]};
+        }
+        return null;
+    }
+
+    /** 1/V per sample, 0 for structures that are not periodic. */
+    static double[] inverseVolumes(List<? extends Sample> samples) {
+        double[] out = new double[samples.size()];
+        for (int b = 0; b < out.length; b++) {
+            double v = ((PetSample) samples.get(b)).volume();
+            out[b] = v > 0 ? 1 / v : 0;
+        }
+        return out;
     }
 
     /** Inputs: edge vectors (E, 3), a leaf requiring a gradient. Labels: energies (B, 1), forces (N, 3) if all have them. */
@@ -223,10 +269,16 @@ public final class PetPlugin implements ModelPlugin {
         NDList out = new NDList(pred);
         if (cfg.useForces() && x.hasGradient() && JniUtils.isGradMode()) {
             Autograd.backward(e.sum(), true, training);
-            NDArray f = PetBackbone.forces(g, x.getGradient());
+            NDArray grad = x.getGradient();
+            NDArray f = PetBackbone.forces(g, grad);
             Autograd.zeroGrad(parameterArrays(pb));
             f.setName(OUTPUT_FORCES);
             out.add(f);
+            if (batch.samples().stream().anyMatch(s -> ((PetSample) s).periodic())) {
+                NDArray st = PetBackbone.stress(g, x, grad, inverseVolumes(batch.samples()));
+                st.setName(OUTPUT_STRESS);
+                out.add(st);
+            }
         }
         return out;
     }
