@@ -26,8 +26,9 @@ import org.xtal4j.nn.model.Weights;
 import org.xtal4j.structure.Structure;
 
 /**
- * {@code xtal predict} for a PET model: energies (eV, self-contributions included) and forces (eV/Å).
- * With {@code -o OUT.extxyz} (or .xyz) every input frame is written back with the predicted {@code energy}
+ * {@code xtal predict} for a PET model: energies (eV, self-contributions included), forces (eV/Å) and, for
+ * frames periodic along all three axes, stresses (eV/Å³). With {@code -o OUT.extxyz} (or .xyz) every input frame
+ * is written back with the predicted {@code energy} and {@code stress} (9 numbers, row-major, as ASE writes it)
  * in the frame info and {@code forces} as a per-atom property (ASE conventions; frames that fail are left
  * out and reported); otherwise a CSV / table of id, energy, error. Predictions are symmetrised with ECSE
  * ({@link PetEcse}, hyper-parameters from the model's {@code ECSE_HYPERS} or the reference defaults) unless
@@ -74,11 +75,13 @@ final class PetPrediction {
      * energy MAE per atom (meV/atom) and the force MAE per component (meV/Å) of the predicted frames.
      */
     private static void reportErrors(List<Structure> frames, List<String> errors, double[] energy,
-                                     double[][][] forces, String target, PrintWriter err) {
+                                     double[][][] forces, double[][] stress, String target, PrintWriter err) {
         double eSum = 0;
         int eN = 0;
         double fSum = 0;
         long fN = 0;
+        double sSum = 0;
+        long sN = 0;
         for (int k = 0; k < frames.size(); k++) {
             Structure s = frames.get(k);
             if (errors.get(k) != null || s == null) {
@@ -97,11 +100,22 @@ final class PetPrediction {
                     }
                 }
             }
+            double[] sl = stress[k] == null ? null : PetPlugin.stressLabel(s, s.lattice().volume());
+            if (sl != null) {
+                for (int c = 0; c < 9; c++) {
+                    sSum += Math.abs(stress[k][c] - sl[c]);
+                    sN++;
+                }
+            }
         }
         if (eN > 0) {
             err.printf(Locale.ROOT, "xtal: against the labels in the input: energy MAE %.3f meV/atom (%d frames)%s%n",
                     1000 * eSum / eN, eN, fN > 0 ? String.format(Locale.ROOT, ", force MAE %.3f meV/Å (%d components)",
                             1000 * fSum / fN, fN) : "");
+        }
+        if (sN > 0) {
+            err.printf(Locale.ROOT, "xtal: against the labels in the input: stress MAE %.3f meV/Å³ (%d frames)%n",
+                    1000 * sSum / sN, sN / 9);
         }
     }
 
@@ -135,6 +149,7 @@ final class PetPrediction {
         }
         double[] energy = new double[frames.size()];
         double[][][] forces = new double[frames.size()][][];
+        double[][] stress = new double[frames.size()][];   // row-major 3×3, null unless periodic
         long t0 = System.nanoTime();
         int failed = 0;
         try (NDManager m = Backend.get().newManager()) {
@@ -156,6 +171,7 @@ final class PetPrediction {
                     for (int k = 0; k < idx.size(); k++) {
                         energy[idx.get(k)] = p.get(k).energy();
                         forces[idx.get(k)] = p.get(k).forces();
+                        stress[idx.get(k)] = p.get(k).stressRowMajor();
                     }
                 } catch (RuntimeException e) {
                     for (int k : idx) {   // one at a time, to name the frame that fails
@@ -163,6 +179,7 @@ final class PetPrediction {
                             PetPredictor.Prediction p = predictor.predict(List.of(frames.get(k))).get(0);
                             energy[k] = p.energy();
                             forces[k] = p.forces();
+                            stress[k] = p.stressRowMajor();
                         } catch (RuntimeException e1) {
                             errors.set(k, describe(e1));
                         }
@@ -171,7 +188,7 @@ final class PetPrediction {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        reportErrors(frames, errors, energy, forces, setup.targetNames().get(0), err);
+        reportErrors(frames, errors, energy, forces, stress, setup.targetNames().get(0), err);
         for (int k = 0; k < frames.size(); k++) {
             if (errors.get(k) != null) {
                 failed++;
@@ -182,9 +199,12 @@ final class PetPrediction {
             List<Structure> outFrames = new ArrayList<>();
             for (int k = 0; k < frames.size(); k++) {
                 if (errors.get(k) == null) {
-                    Structure s = frames.get(k);
-                    outFrames.add(s.toBuilder().property("energy", energy[k]).siteProperty("forces", forces[k])
-                            .build());
+                    Structure.Builder b = frames.get(k).toBuilder().property("energy", energy[k])
+                            .siteProperty("forces", forces[k]);
+                    if (stress[k] != null) {
+                        b.property(PetPlugin.STRESS, stress[k]);
+                    }
+                    outFrames.add(b.build());
                 }
             }
             Path parent = output.toAbsolutePath().getParent();

@@ -172,7 +172,7 @@ public final class PetPlugin implements ModelPlugin {
     }
 
     /** The stress label of a periodic structure: {@code stress} (9 or Voigt 6) or −{@code virial}/V; else null. */
-    static double[] stressLabel(Structure s, double volume) {
+    public static double[] stressLabel(Structure s, double volume) {
         double[] st = nineNumbers(s.properties().get(STRESS));
         if (st != null) {
             return st;
