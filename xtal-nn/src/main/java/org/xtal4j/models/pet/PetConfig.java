@@ -21,7 +21,8 @@ import org.xtal4j.nn.model.ModelConfig;
  * σ_E (eV), fitted from the training data by {@link PetPlugin#fitToTrainingData} (0 = not fitted: 1);
  * {@code SLIDING_FACTOR} s (0.7) slides them after every epoch of energy + force training,
  * σ ← s·σ + (1 − s)·RMSE_val (s = 1 keeps them fixed); {@code STRESS_WEIGHT} w_S (1) weighs the stress term
- * of the loss when the training data has stresses, {@code USE_STRESSES} (true) switches it.
+ * w_S·MSE(σ)/σ_S² of the loss when training structures have stresses, {@code USE_STRESSES} (true) switches it,
+ * and {@code STRESS_SIGMA} σ_S (eV/Å³) is fitted like σ_F (RMS of the training stress components).
  */
 public final class PetConfig implements ModelConfig {
 
@@ -73,6 +74,7 @@ public final class PetConfig implements ModelConfig {
     private final double slidingFactor;
     private final double stressWeight;
     private final boolean useStresses;
+    private final double stressSigma;
 
     private PetConfig(Builder b) {
         dModel = b.dModel;
@@ -92,6 +94,8 @@ public final class PetConfig implements ModelConfig {
         slidingFactor = b.slidingFactor;
         stressWeight = b.stressWeight;
         useStresses = b.useStresses;
+        stressSigma = b.stressSigma;
+        check(stressSigma >= 0, "STRESS_SIGMA must be >= 0");
         check(slidingFactor >= 0 && slidingFactor <= 1, "SLIDING_FACTOR must be in [0, 1]");
         check(stressWeight >= 0, "STRESS_WEIGHT must be >= 0");
         check(dModel > 0 && nHead > 0 && dModel % nHead == 0, "TRANSFORMER_D_MODEL must be a positive multiple"
@@ -131,6 +135,7 @@ public final class PetConfig implements ModelConfig {
         b.slidingFactor = slidingFactor;
         b.stressWeight = stressWeight;
         b.useStresses = useStresses;
+        b.stressSigma = stressSigma;
         return b;
     }
 
@@ -206,9 +211,14 @@ public final class PetConfig implements ModelConfig {
         return stressWeight;
     }
 
-    /** Train on stresses when every training structure has them. */
+    /** Train on stresses when training structures have them. */
     public boolean useStresses() {
         return useStresses;
+    }
+
+    /** σ_S of the loss (eV/Å³); 1 when not fitted. */
+    public double stressSigma() {
+        return stressSigma > 0 ? stressSigma : 1;
     }
 
     @Override
@@ -236,6 +246,7 @@ public final class PetConfig implements ModelConfig {
         o.put("SLIDING_FACTOR", slidingFactor);
         o.put("STRESS_WEIGHT", stressWeight);
         o.put("USE_STRESSES", useStresses);
+        o.put("STRESS_SIGMA", stressSigma);
         return o;
     }
 
@@ -269,6 +280,7 @@ public final class PetConfig implements ModelConfig {
                 case "SLIDING_FACTOR" -> b.slidingFactor = doubleOf(k, v);
                 case "STRESS_WEIGHT" -> b.stressWeight = doubleOf(k, v);
                 case "USE_STRESSES" -> b.useStresses = boolOf(k, v);
+                case "STRESS_SIGMA" -> b.stressSigma = doubleOf(k, v);
                 default -> {
                     if (IGNORED.contains(k)) {
                         continue;
@@ -355,6 +367,7 @@ public final class PetConfig implements ModelConfig {
         private double slidingFactor = 0.7;
         private double stressWeight = 1.0;
         private boolean useStresses = true;
+        private double stressSigma;
 
         public Builder dModel(int v) {
             dModel = v;
@@ -433,6 +446,11 @@ public final class PetConfig implements ModelConfig {
 
         public Builder useStresses(boolean v) {
             useStresses = v;
+            return this;
+        }
+
+        public Builder stressSigma(double v) {
+            stressSigma = v;
             return this;
         }
 

@@ -27,6 +27,22 @@ public final class PetLoss {
         return le.add(Scalars.div(forces.sub(forceTarget).square().mean(), sigmaF * sigmaF));
     }
 
+    /**
+     * The stress term w_S·MSE(σ)/σ_S² (not in the reference, which has no stresses): the mean over the 9
+     * components of the structures whose mask is 1; the predicted stress is symmetrised first.
+     *
+     * @param stress       predicted stresses (B, 3, 3), the full strain derivative
+     * @param stressTarget target stresses (B, 9), row-major (any values where the mask is 0)
+     * @param mask         (B, 1): 1 for structures with a stress label, else 0; at least one 1
+     */
+    public static NDArray stressTerm(NDArray stress, NDArray stressTarget, NDArray mask, double weight,
+                                     double sigmaS, double labelled) {
+        long b = stress.getShape().get(0);
+        NDArray sym = stress.add(stress.transpose(0, 2, 1)).reshape(b, 9);
+        NDArray d = Scalars.mul(sym, 0.5).sub(stressTarget).square().mul(mask);
+        return Scalars.mul(d.sum(), weight / (sigmaS * sigmaS * 9 * labelled));
+    }
+
     /** The reference's sliding update of a loss scale after an epoch: σ ← 0.7σ + 0.3·RMSE_val. */
     public static double slide(double sigma, double validationRmse) {
         return slide(sigma, validationRmse, 0.7);

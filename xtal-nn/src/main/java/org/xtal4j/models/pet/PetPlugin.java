@@ -93,7 +93,16 @@ public final class PetPlugin implements ModelPlugin {
         List<Double> energies = new ArrayList<>();
         double f2 = 0;
         long fn = 0;
+        double s2 = 0;
+        long sn = 0;
         for (Structure s : training) {
+            double[] st = s.isFullyPeriodic() ? stressLabel(s, s.lattice().volume()) : null;
+            if (st != null) {
+                for (double v : st) {
+                    s2 += v * v;
+                    sn++;
+                }
+            }
             if (s.properties().get(target) instanceof Number n) {
                 counts.add(counts(s));
                 energies.add(n.doubleValue());
@@ -129,7 +138,7 @@ public final class PetPlugin implements ModelPlugin {
         Normalisation norm = new Normalisation(List.of(new Normalisation.Target(target, old.unit(), 0, sigmaE,
                 offsets)));
         PetConfig c = config(setup).toBuilder().energySigma(sigmaE)
-                .forceSigma(fn > 0 ? Math.sqrt(f2 / fn) : 0).build();
+                .forceSigma(fn > 0 ? Math.sqrt(f2 / fn) : 0).stressSigma(s2 > 0 ? Math.sqrt(s2 / sn) : 0).build();
         return new ModelSetup(c, norm, setup.elements(), setup.precision());
     }
 
@@ -234,6 +243,19 @@ public final class PetPlugin implements ModelPlugin {
                     off += sf.length;
                 }
                 lab.add(HostArrays.of(manager, f, type, new Shape(g.atomCount(), 3)));
+                if (config(setup).useStresses() && samples.stream().anyMatch(s -> ((PetSample) s).stress() != null)) {
+                    double[] st = new double[9 * samples.size()];
+                    double[] mask = new double[samples.size()];
+                    for (int b = 0; b < mask.length; b++) {
+                        double[] sb = ((PetSample) samples.get(b)).stress();
+                        if (sb != null) {
+                            System.arraycopy(sb, 0, st, 9 * b, 9);
+                            mask[b] = 1;
+                        }
+                    }
+                    lab.add(HostArrays.of(manager, st, type, new Shape(mask.length, 9)));
+                    lab.add(HostArrays.of(manager, mask, type, new Shape(mask.length, 1)));
+                }
             }
         }
         return new Batch(new NDList(x), lab, samples);
@@ -297,8 +319,27 @@ public final class PetPlugin implements ModelPlugin {
         NDArray pred = outputs.get(OUTPUT_PREDICTION);
         NDArray forces = outputs.contains(OUTPUT_FORCES) ? outputs.get(OUTPUT_FORCES) : null;
         NDArray forceLabels = batch.labels().size() > 1 ? batch.labels().get(1) : null;
-        return PetLoss.loss(pred, batch.labels().get(0), forces, forceLabels, cfg.energyWeight(), 1.0,
-                cfg.forceSigma());
+        return withStress(PetLoss.loss(pred, batch.labels().get(0), forces, forceLabels, cfg.energyWeight(), 1.0,
+                cfg.forceSigma()), outputs, batch, cfg, cfg.stressSigma());
+    }
+
+    /** Adds w_S·MSE(σ)/σ_S² when the batch has stress labels (energy + force training with stresses). */
+    private static NDArray withStress(NDArray loss, NDList outputs, Batch batch, PetConfig cfg, double sigmaS) {
+        if (batch.labels().size() < 4 || !outputs.contains(OUTPUT_STRESS) || !outputs.contains(OUTPUT_FORCES)) {
+            return loss;
+        }
+        return loss.add(PetLoss.stressTerm(outputs.get(OUTPUT_STRESS), batch.labels().get(2), batch.labels().get(3),
+                cfg.stressWeight(), sigmaS, stressLabelled(batch)));
+    }
+
+    static int stressLabelled(Batch batch) {
+        int n = 0;
+        for (Sample s : batch.samples()) {
+            if (((PetSample) s).stress() != null) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The training loss with the run's sliding σ_E, σ_F (energy + force training; otherwise as {@link #loss}). */
@@ -307,8 +348,10 @@ public final class PetPlugin implements ModelPlugin {
         if (!(state instanceof SlidingLossScales sc) || !outputs.contains(OUTPUT_FORCES) || batch.labels().size() < 2) {
             return loss(outputs, batch, setup);
         }
-        return PetLoss.loss(outputs.get(OUTPUT_PREDICTION), batch.labels().get(0), outputs.get(OUTPUT_FORCES),
-                batch.labels().get(1), config(setup).energyWeight(), sc.normalisedSigmaEnergy(), sc.sigmaForces());
+        PetConfig cfg = config(setup);
+        return withStress(PetLoss.loss(outputs.get(OUTPUT_PREDICTION), batch.labels().get(0),
+                outputs.get(OUTPUT_FORCES), batch.labels().get(1), cfg.energyWeight(), sc.normalisedSigmaEnergy(),
+                sc.sigmaForces()), outputs, batch, cfg, sc.sigmaStress());
     }
 
     /** σ_E, σ_F starting at the fitted values (σ_E = the normalisation std when not fitted), sliding after each epoch. */
@@ -317,7 +360,7 @@ public final class PetPlugin implements ModelPlugin {
         PetConfig cfg = config(setup);
         double std = setup.normalisation().targets().get(0).std();
         return new SlidingLossScales(cfg.slidingFactor(), std, cfg.energySigma() > 0 ? cfg.energySigma() : std,
-                cfg.forceSigma());
+                cfg.forceSigma(), cfg.stressSigma());
     }
 
     @Override

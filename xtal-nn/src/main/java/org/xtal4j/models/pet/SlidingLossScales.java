@@ -13,7 +13,8 @@ import org.xtal4j.nn.model.ModelPlugin;
  * after every epoch, σ ← s·σ + (1 − s)·RMSE_val with s = {@code SLIDING_FACTOR}, from the energy RMSE per
  * structure and the force RMSE per Cartesian component over the whole validation split. They slide only when
  * the validation batches had force outputs and labels (energy + force training); energy-only training keeps
- * them, as the reference's plain energy MSE does not use them.
+ * them, as the reference's plain energy MSE does not use them. The stress scale σ_S (an extension: the
+ * reference has no stresses) slides the same way when validation structures had stress labels.
  */
 public final class SlidingLossScales implements ModelPlugin.TrainingState {
 
@@ -21,6 +22,9 @@ public final class SlidingLossScales implements ModelPlugin.TrainingState {
     private final double energyStd;
     private double sigmaEnergy;
     private double sigmaForces;
+    private double sigmaStress;
+    private double s2;
+    private long sn;
     private double e2;
     private long en;
     private double f2;
@@ -31,12 +35,19 @@ public final class SlidingLossScales implements ModelPlugin.TrainingState {
      * @param energyStd   the normalisation std of the energy (eV): predictions and labels are divided by it
      * @param sigmaEnergy initial σ_E (eV)
      * @param sigmaForces initial σ_F (eV/Å)
+     * @param sigmaStress initial σ_S (eV/Å³)
      */
-    public SlidingLossScales(double factor, double energyStd, double sigmaEnergy, double sigmaForces) {
+    public SlidingLossScales(double factor, double energyStd, double sigmaEnergy, double sigmaForces,
+                             double sigmaStress) {
         this.factor = factor;
         this.energyStd = energyStd;
         this.sigmaEnergy = sigmaEnergy;
         this.sigmaForces = sigmaForces;
+        this.sigmaStress = sigmaStress;
+    }
+
+    public double sigmaStress() {
+        return sigmaStress;
     }
 
     public double sigmaEnergy() {
@@ -71,6 +82,23 @@ public final class SlidingLossScales implements ModelPlugin.TrainingState {
             f2 += d * d;
         }
         fn += f.length;
+        if (batch.labels().size() >= 4 && outputs.contains(PetPlugin.OUTPUT_STRESS)) {
+            double[] p3 = values(outputs.get(PetPlugin.OUTPUT_STRESS));
+            double[] y3 = values(batch.labels().get(2));
+            double[] mask = values(batch.labels().get(3));
+            for (int b = 0; b < mask.length; b++) {
+                if (mask[b] == 0) {
+                    continue;
+                }
+                for (int a = 0; a < 3; a++) {
+                    for (int c = 0; c < 3; c++) {
+                        double d = 0.5 * (p3[9 * b + 3 * a + c] + p3[9 * b + 3 * c + a]) - y3[9 * b + 3 * a + c];
+                        s2 += d * d;
+                    }
+                }
+                sn += 9;
+            }
+        }
     }
 
     private static double[] values(ai.djl.ndarray.NDArray a) {
@@ -82,7 +110,12 @@ public final class SlidingLossScales implements ModelPlugin.TrainingState {
         if (en > 0 && fn > 0) {
             sigmaEnergy = PetLoss.slide(sigmaEnergy, Math.sqrt(e2 / en), factor);
             sigmaForces = PetLoss.slide(sigmaForces, Math.sqrt(f2 / fn), factor);
+            if (sn > 0) {
+                sigmaStress = PetLoss.slide(sigmaStress, Math.sqrt(s2 / sn), factor);
+            }
         }
+        s2 = 0;
+        sn = 0;
         e2 = 0;
         en = 0;
         f2 = 0;
@@ -94,6 +127,7 @@ public final class SlidingLossScales implements ModelPlugin.TrainingState {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("sigma_energy", sigmaEnergy);
         o.put("sigma_forces", sigmaForces);
+        o.put("sigma_stress", sigmaStress);
         return o;
     }
 
@@ -101,5 +135,6 @@ public final class SlidingLossScales implements ModelPlugin.TrainingState {
     public void restore(JsonNode saved) {
         sigmaEnergy = saved.get("sigma_energy").asDouble();
         sigmaForces = saved.get("sigma_forces").asDouble();
+        sigmaStress = saved.path("sigma_stress").asDouble(sigmaStress);
     }
 }

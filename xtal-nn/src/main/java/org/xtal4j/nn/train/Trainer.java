@@ -55,7 +55,9 @@ import org.xtal4j.nn.model.Weights;
  * atomically, so a killed run resumed with {@link Builder#resume} ends exactly as an unbroken one (the
  * engine RNG is re-seeded from (seed, epoch) at each epoch and batch order depends only on (seed, epoch)).
  * At the end: {@code model.xtal} (the SWA average when it ran, as the reference releases, otherwise the best
- * weights), {@code best.xtal} when SWA ran, PNG learning curves and parity plots.
+ * weights), {@code best.xtal} when SWA ran, PNG learning curves and parity plots. A plugin's
+ * {@link ModelPlugin.TrainingState} (PET's sliding loss scales) sees each epoch's validation outputs, is updated
+ * after that validation, feeds the training loss, and is saved in the checkpoint with the rest.
  *
  * <p>Gradients are zeroed in place each step (DJL cannot set them to None): a parameter that had a gradient
  * once but gets none in a later step is still updated with a zero gradient (moments, decay), where PyTorch's
