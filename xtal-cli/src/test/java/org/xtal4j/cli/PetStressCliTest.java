@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xtal4j.io.StructureIO;
+import org.xtal4j.nn.model.ModelFile;
 import org.xtal4j.structure.Lattice;
 import org.xtal4j.structure.Structure;
 
@@ -119,5 +120,27 @@ class PetStressCliTest {
             assertThat(max).isGreaterThan(1e-4);
             assertThat(worst).isLessThan(1e-5 * max);
         }
+    }
+
+    @Test
+    void trainsOnVirialsOfPeriodicFrames() throws IOException {
+        List<Structure> frames = StructureIO.read(PetCliTest.data(dir.resolve("plain.extxyz"), 6, 4));
+        List<Structure> labelled = new ArrayList<>();
+        for (Structure s : frames) {
+            labelled.add(s.isFullyPeriodic() ? s.toBuilder().property("virial",
+                    new double[] {1.5, 0.2, 0, 0.2, -0.5, 0.1, 0, 0.1, 0.8}).build() : s);
+        }
+        Path train = dir.resolve("virial.extxyz");
+        StructureIO.write(train, labelled);
+        assertThat(Files.readString(train)).contains("virial=");
+        Path out = dir.resolve("run-virial");
+        Cli.Result t = Cli.run("train", "--model", "pet", "--data", train.toString(), "--val-data", train.toString(),
+                "--target", "energy", "--config", dir.resolve("pet.yaml").toString(), "--epochs", "2", "--seed", "3",
+                "--threads", "1", "--out", out.toString(), "--quiet");
+        assertThat(t.status()).as(t.toString()).isZero();
+        double v = frames.get(1).lattice().volume();
+        double rms = Math.sqrt((1.5 * 1.5 + 2 * 0.04 + 0.25 + 2 * 0.01 + 0.64) / 9) / v;
+        double sigmaS = ModelFile.read(out.resolve("model.xtal")).hyperParameters().get("STRESS_SIGMA").asDouble();
+        assertThat(sigmaS).isCloseTo(rms, org.assertj.core.data.Offset.offset(1e-12 * rms));
     }
 }
