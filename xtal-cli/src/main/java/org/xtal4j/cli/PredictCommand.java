@@ -56,7 +56,9 @@ final class PredictCommand implements Callable<Integer> {
     private boolean help;
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
-            description = "Model file (.xtal); repeat for an ensemble of models of the same type and targets.")
+            description = "Model file (.xtal); repeat for an ensemble of models of the same type and targets. "
+                    + "A folder from xtal train --ensemble K stands for all its member-N/model.xtal (a run "
+                    + "folder for its model.xtal).")
     private List<Path> models = new ArrayList<>();
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Structure files, folders, zips or CSV data sets.")
@@ -86,6 +88,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         inference.startBackend(spec.commandLine());
         PrintWriter err = spec.commandLine().getErr();
+        List<Path> models = LoadedModel.resolve(this.models);   // ensemble and run folders → model files
         if (PetPrediction.isPet(models.get(0))) {   // energies + forces, extxyz output: see PetPrediction
             return PetPrediction.run(models, inputs, output, inference.batchSize, !noEcse,
                     spec.commandLine().getOut(), err);
