@@ -182,16 +182,18 @@ final class EnsembleEvaluation {
     }
 
     static void printHeader(PrintWriter o) {
-        o.printf(Locale.ROOT, "%-6s %-20s %7s %12s %12s %10s %12s %9s%n", "part", "target", "n", "MAE", "RMSE", "R2",
-                "mean std", "spearman");
+        o.printf(Locale.ROOT, "%-6s %-20s %7s %12s %12s %10s %12s %9s %12s%n", "part", "target", "n", "MAE", "RMSE",
+                "R2", "mean std", "spearman", "member MAE");
     }
 
+    /** One row per target; "member MAE" is the mean of the members' own MAEs, to compare with the mean's. */
     void printRows(PrintWriter o, List<String> targets) {
         for (String t : targets) {
             EnsembleMetrics m = metrics(t);
             if (m != null) {
-                o.printf(Locale.ROOT, "%-6s %-20s %7d %12.6g %12.6g %10.6f %12.6g %9.4f%n", name, t, m.n(), m.mae(),
-                        m.rmse(), m.r2(), m.meanStd(), m.spearman());
+                double memberMae = java.util.Arrays.stream(memberMae(t)).average().orElse(Double.NaN);
+                o.printf(Locale.ROOT, "%-6s %-20s %7d %12.6g %12.6g %10.6f %12.6g %9.4f %12.6g%n", name, t, m.n(),
+                        m.mae(), m.rmse(), m.r2(), m.meanStd(), m.spearman(), memberMae);
             }
         }
     }
