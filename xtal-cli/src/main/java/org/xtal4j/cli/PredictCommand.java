@@ -59,8 +59,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "FILE",
             description = "Model file (.xtal); repeat for several. Models with the same targets form an ensemble "
-                    + "(mean and <target>_std); models with other targets add their columns. Default: the "
-                    + "pretrained models in the checkout's models/ folder (or $XTAL_MODELS).")
+                    + "(mean and <target>_std); models with other targets add their columns. A folder from xtal "
+                    + "train --ensemble K stands for all its member-N/model.xtal (a run folder for its model.xtal). "
+                    + "Default: the pretrained models in the checkout's models/ folder (or $XTAL_MODELS).")
     private List<Path> models = new ArrayList<>();
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Structure files, folders, zips or CSV data sets.")
@@ -90,11 +91,14 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         inference.startBackend(spec.commandLine());
         PrintWriter err = spec.commandLine().getErr();
-        if (models.isEmpty()) {
+        List<Path> models;
+        if (this.models.isEmpty()) {
             models = PretrainedModels.find();
             err.println("xtal: no --model given; using the pretrained model(s) " + models.stream()
                     .map(m -> m.getFileName().toString()).toList() + " in " + models.get(0).getParent()
                     + " (see the model card there)");
+        } else {
+            models = LoadedModel.resolve(this.models);   // ensemble and run folders -> model files
         }
         if (PetPrediction.isPet(models.get(0))) {   // energies + forces, extxyz output: see PetPrediction
             return PetPrediction.run(models, inputs, output, inference.batchSize, !noEcse,
