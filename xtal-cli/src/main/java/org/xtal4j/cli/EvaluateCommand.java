@@ -80,14 +80,17 @@ final class EvaluateCommand implements Callable<Integer> {
         try {
             Predictor lm = loaded.get(0);
             boolean ensemble = loaded.size() > 1;
-            List<String> targets = data.targets.isEmpty() ? lm.targets() : data.targets;
+            // a model target log10_X was trained on log10(X) of column X
+            List<String> wanted = data.targets.isEmpty() ? lm.targets().stream()
+                    .map(t -> t.startsWith("log10_") ? "log10(" + t.substring(6) + ")" : t).toList() : data.targets;
+            List<String> targets = wanted.stream().map(t -> TargetSpec.parse(t).name()).toList();
             for (String t : targets) {
                 if (!lm.targets().contains(t)) {
                     throw new CliFailure(files.get(0) + " predicts " + lm.targets() + ", not '" + t
                             + "'; evaluate it on its own target(s)");
                 }
             }
-            LabelledData ld = LabelledData.load(data, targets, LabelledData.ALL);
+            LabelledData ld = LabelledData.load(data, wanted, LabelledData.ALL);
             List<RecordError> skipped = new ArrayList<>(ld.skipped());
             ObjectNode json = JsonNodeFactory.instance.objectNode();
             json.put("model", ensemble ? models.get(0).toString() : files.get(0).toString());

@@ -77,6 +77,12 @@ class ReproduceSplitTest {
         double mean = m.normalisation().targets().get(0).mean();
         assertThat(mean).isBetween(Math.log10(0.5), Math.log10(1.1));
 
+        Path ev = dir.resolve("log-eval");   // evaluate finds the log10 column by itself
+        Cli.Result e = Cli.run("evaluate", "--model", out.resolve("model.xtal").toString(), "--data",
+                data.toString(), "--split-ids", ids.toString(), "--out", ev.toString());
+        assertThat(e.status()).as(e.toString()).isZero();
+        assertThat(Files.readString(ev.resolve("metrics.json"))).contains("log10_y");
+
         Path bad = dir.resolve("log-bad");
         Cli.Result b = Cli.run("train", "--data", data.toString(), "--target", "log10(y2)", "--split-ids",
                 ids.toString(), "--config", config.toString(), "--epochs", "1", "--out", bad.toString(), "--quiet");
