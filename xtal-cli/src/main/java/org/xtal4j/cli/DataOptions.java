@@ -17,12 +17,18 @@ final class DataOptions {
     Path data;
 
     @Option(names = "--target", split = ",", paramLabel = "COLUMN",
-            description = "Target column(s); repeat or separate with commas.")
+            description = "Target column(s); repeat or separate with commas. log10(COLUMN) trains on the base-10 "
+                    + "logarithm of a positive column (the target is then named log10_COLUMN).")
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--split-column", paramLabel = "C",
             description = "Column whose values (train, val, test) say which part a row belongs to.")
     String splitColumn;
+
+    @Option(names = "--split-ids", paramLabel = "DIR",
+            description = "Folder of id lists (train.txt, val.txt, test.txt; one id per line) that say which part "
+                    + "each row belongs to; rows in no list are not used. Make them with `xtal split`.")
+    Path splitIds;
 
     @Option(names = "--val-data", paramLabel = "PATH", description = "A separate validation data set.")
     Path valData;

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.xtal4j.io.StructureParseException;
+import org.xtal4j.nn.model.ModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -21,7 +23,9 @@ import picocli.CommandLine.Spec;
         name = "info",
         description = "Summarise every structure in the given files: reduced formula, cell, volume, density, "
                 + "number of sites, size of the primitive cell and whether all sites are ordered. "
-                + "Folders are searched recursively for structure files (.cif, .vasp, POSCAR, .extxyz, .json, ...).",
+                + "Folders are searched recursively for structure files (.cif, .vasp, POSCAR, .extxyz, .json, ...). "
+                + "For a model file (.xtal): its model card (Markdown): targets, data, split, command, epochs, wall "
+                + "time, commit and metrics.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every file was read", "1:some file could not be read", "2:usage error"})
 final class InfoCommand implements Callable<Integer> {
@@ -32,7 +36,7 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Structure files or folders.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Structure files or folders, or model files.")
     private List<Path> inputs = new ArrayList<>();
 
     @Option(names = "--json", description = "One JSON object per structure per line (JSON lines).")
@@ -49,6 +53,15 @@ final class InfoCommand implements Callable<Integer> {
         SummaryTable table = new SummaryTable();
         boolean failed = false;
         for (Path arg : inputs) {
+            if (Files.isRegularFile(arg) && arg.getFileName().toString().endsWith(ModelFile.EXTENSION)) {
+                try {
+                    out.print(ModelCard.markdown(arg, ModelFile.read(arg)));
+                } catch (IOException | RuntimeException e) {
+                    failed = true;
+                    report(out, err, arg.toString(), e);
+                }
+                continue;
+            }
             List<Path> files;
             try {
                 files = StructureFiles.expand(arg);

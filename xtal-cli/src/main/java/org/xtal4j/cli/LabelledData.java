@@ -1,6 +1,8 @@
 package org.xtal4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,18 +70,24 @@ final class LabelledData {
         if (targets.isEmpty()) {
             throw new CliFailure("--target: which column(s) to predict?");
         }
+        List<TargetSpec> specs = targets.stream().map(TargetSpec::parse).toList();
         Map<String, List<Item>> parts = new LinkedHashMap<>();
         List<RecordError> skipped = new ArrayList<>();
-        Dataset main = open(o, o.data, targets);
-        if (o.splitColumn != null) {
+        Dataset main = open(o, o.data, specs);
+        if (o.splitColumn != null || o.splitIds != null) {
             if (o.valData != null || o.testData != null) {
-                throw new CliFailure("--split-column cannot be combined with --val-data / --test-data");
+                throw new CliFailure((o.splitColumn != null ? "--split-column" : "--split-ids")
+                        + " cannot be combined with --val-data / --test-data");
+            }
+            if (o.splitColumn != null && o.splitIds != null) {
+                throw new CliFailure("give --split-column or --split-ids, not both");
             }
             SplitAssignment a;
+            String what = o.splitColumn != null ? "split column '" + o.splitColumn + "'" : "--split-ids " + o.splitIds;
             try {
-                a = Split.byColumn(o.splitColumn).assign(main);
+                a = (o.splitColumn != null ? Split.byColumn(o.splitColumn) : idLists(o.splitIds)).assign(main);
             } catch (DatasetException | IllegalArgumentException e) {
-                throw new CliFailure(o.data + ": split column '" + o.splitColumn + "': " + e.getMessage());
+                throw new CliFailure(o.data + ": " + what + ": " + e.getMessage());
             }
             for (String p : a.parts()) {
                 String name = canonicalPart(p);
@@ -90,22 +98,41 @@ final class LabelledData {
                 List<Item> into = parts.computeIfAbsent(name, k -> new ArrayList<>());
                 int limit = o.limitOf(name);
                 int left = limit - into.size();   // train and training are one part, under one limit
-                into.addAll(read(d, targets, skipped, limit == 0 ? 0 : left > 0 ? left : -1));
+                into.addAll(read(d, specs, skipped, limit == 0 ? 0 : left > 0 ? left : -1));
             }
             if (parts.isEmpty()) {
-                throw new CliFailure(o.data + ": split column '" + o.splitColumn
-                        + "' holds none of train, val, test (found " + a.parts() + ")");
+                throw new CliFailure(o.data + ": " + what + " holds none of train, val, test (found " + a.parts()
+                        + ")");
             }
         } else {
-            parts.put(unsplitPart, read(main, targets, skipped, o.limitOf(unsplitPart)));
+            parts.put(unsplitPart, read(main, specs, skipped, o.limitOf(unsplitPart)));
             if (o.valData != null) {
-                parts.put(VAL, read(open(o, o.valData, targets), targets, skipped, o.limitOf(VAL)));
+                parts.put(VAL, read(open(o, o.valData, specs), specs, skipped, o.limitOf(VAL)));
             }
             if (o.testData != null) {
-                parts.put(TEST, read(open(o, o.testData, targets), targets, skipped, o.limitOf(TEST)));
+                parts.put(TEST, read(open(o, o.testData, specs), specs, skipped, o.limitOf(TEST)));
             }
         }
-        return new LabelledData(parts, skipped, List.copyOf(targets));
+        return new LabelledData(parts, skipped, specs.stream().map(TargetSpec::name).toList());
+    }
+
+    /** The id lists DIR/train.txt, val.txt, test.txt (those that exist; at least train). */
+    private static Split idLists(Path dir) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String part : List.of(TRAIN, VAL, TEST)) {
+            Path f = dir.resolve(part + ".txt");
+            if (Files.isRegularFile(f)) {
+                files.put(part, f);
+            }
+        }
+        if (!files.containsKey(TRAIN)) {
+            throw new CliFailure("--split-ids " + dir + ": no train.txt there (expected train.txt, val.txt, test.txt)");
+        }
+        try {
+            return Split.byIdFiles(files);
+        } catch (IOException e) {
+            throw new CliFailure("--split-ids " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** train / val / test under their usual spellings; null for other values. */
@@ -118,8 +145,8 @@ final class LabelledData {
         };
     }
 
-    private static Dataset open(DataOptions o, Path path, List<String> targets) {
-        LoadOptions lo = LoadOptions.defaults().targets(targets);
+    private static Dataset open(DataOptions o, Path path, List<TargetSpec> targets) {
+        LoadOptions lo = LoadOptions.defaults().targets(targets.stream().map(TargetSpec::column).distinct().toList());
         if (o.structureColumn != null) {
             lo = lo.structureColumn(o.structureColumn);
         }
@@ -134,7 +161,7 @@ final class LabelledData {
     }
 
     /** The usable records of d; with limit &gt; 0 only its first rows are parsed (limit &lt; 0: none). */
-    private static List<Item> read(Dataset d, List<String> targets, List<RecordError> skipped, int limit) {
+    private static List<Item> read(Dataset d, List<TargetSpec> targets, List<RecordError> skipped, int limit) {
         List<Record> records;
         try {
             if (limit == 0) {
@@ -152,13 +179,9 @@ final class LabelledData {
         for (Record r : records) {
             String source = d.source();
             String problem = null;
-            for (String t : targets) {
-                if (!r.hasTarget(t)) {
-                    problem = "target '" + t + "' is empty or not a number";
-                    break;
-                }
-                if (!Double.isFinite(r.target(t))) {
-                    problem = "target '" + t + "' is " + r.target(t);
+            for (TargetSpec t : targets) {
+                problem = t.problem(r);
+                if (problem != null) {
                     break;
                 }
             }
@@ -174,8 +197,8 @@ final class LabelledData {
                 continue;
             }
             Structure.Builder b = r.structure().toBuilder();
-            for (String t : targets) {
-                b.property(t, r.target(t));
+            for (TargetSpec t : targets) {
+                b.property(t.name(), t.value(r));
             }
             out.add(new Item(source, r.row(), r.id(), b.build()));
         }

@@ -2,6 +2,8 @@ package org.xtal4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.xtal4j.nn.predict.Predictor;
 
 /**
@@ -18,6 +20,32 @@ final class LoadedModel {
             return Predictor.open(path, Problems::describe);
         } catch (IllegalArgumentException e) {
             throw new CliFailure(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The model files that {@code -m} arguments name: files as they are, an ensemble folder (OUT of
+     * {@code xtal train --ensemble}) as its members' model.xtal, a run folder as its model.xtal.
+     */
+    static List<Path> resolve(List<Path> args) throws IOException {
+        return EnsembleFolder.modelFiles(args);
+    }
+
+    /** Opens every model (closing those already open when one fails) and checks they can form an ensemble. */
+    static List<Predictor> openAll(List<Path> files) throws IOException {
+        List<Predictor> loaded = new ArrayList<>();
+        try {
+            for (Path f : files) {
+                Predictor p = open(f);
+                loaded.add(p);
+                if (loaded.size() > 1) {
+                    checkCompatible(loaded.get(0), p);
+                }
+            }
+            return loaded;
+        } catch (IOException | RuntimeException e) {
+            loaded.forEach(Predictor::close);
+            throw e;
         }
     }
 

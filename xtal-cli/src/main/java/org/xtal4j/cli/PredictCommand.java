@@ -3,14 +3,15 @@ package org.xtal4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -23,6 +24,7 @@ import org.xtal4j.data.DatasetForm;
 import org.xtal4j.data.DatasetLoader;
 import org.xtal4j.data.LoadOptions;
 import org.xtal4j.data.Record;
+import org.xtal4j.io.AtomicFiles;
 import org.xtal4j.data.RecordError;
 import org.xtal4j.nn.predict.Ensemble;
 import org.xtal4j.nn.predict.Prediction;
@@ -55,8 +57,11 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
-            description = "Model file (.xtal); repeat for an ensemble of models of the same type and targets.")
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "Model file (.xtal); repeat for several. Models with the same targets form an ensemble "
+                    + "(mean and <target>_std); models with other targets add their columns. A folder from xtal "
+                    + "train --ensemble K stands for all its member-N/model.xtal (a run folder for its model.xtal). "
+                    + "Default: the pretrained models in the checkout's models/ folder (or $XTAL_MODELS).")
     private List<Path> models = new ArrayList<>();
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Structure files, folders, zips or CSV data sets.")
@@ -86,6 +91,15 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         inference.startBackend(spec.commandLine());
         PrintWriter err = spec.commandLine().getErr();
+        List<Path> models;
+        if (this.models.isEmpty()) {
+            models = PretrainedModels.find();
+            err.println("xtal: no --model given; using the pretrained model(s) " + models.stream()
+                    .map(m -> m.getFileName().toString()).toList() + " in " + models.get(0).getParent()
+                    + " (see the model card there)");
+        } else {
+            models = LoadedModel.resolve(this.models);   // ensemble and run folders -> model files
+        }
         if (PetPrediction.isPet(models.get(0))) {   // energies + forces, extxyz output: see PetPrediction
             return PetPrediction.run(models, inputs, output, inference.batchSize, !noEcse,
                     spec.commandLine().getOut(), err);
@@ -93,17 +107,21 @@ final class PredictCommand implements Callable<Integer> {
         List<Predictor> loaded = new ArrayList<>();
         try {
             for (Path m : models) {
-                Predictor lm = LoadedModel.open(m);
-                loaded.add(lm);
-                if (loaded.size() > 1) {
-                    LoadedModel.checkCompatible(loaded.get(0), lm);
+                loaded.add(LoadedModel.open(m));
+            }
+            // models with the same targets are one ensemble; each group adds its columns
+            Map<List<String>, List<Predictor>> groups = new LinkedHashMap<>();
+            for (Predictor lm : loaded) {
+                List<Predictor> g = groups.computeIfAbsent(lm.targets(), k -> new ArrayList<>());
+                if (!g.isEmpty()) {
+                    LoadedModel.checkCompatible(g.get(0), lm);
                 }
+                g.add(lm);
             }
             List<Entry> entries = new ArrayList<>();
             for (Path p : inputs) {
                 collect(p, entries);
             }
-            List<String> targets = loaded.get(0).targets();
             List<Structure> structures = new ArrayList<>();
             List<Integer> where = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {
@@ -112,49 +130,66 @@ final class PredictCommand implements Callable<Integer> {
                     where.add(i);
                 }
             }
-            List<List<Prediction>> perModel = new ArrayList<>();
-            long t0 = System.nanoTime();
-            for (Predictor lm : loaded) {
-                perModel.add(lm.predict(structures, inference.batchSize));
-            }
-            double secs = (System.nanoTime() - t0) / 1e9;
             List<String> header = new ArrayList<>(List.of("id"));
-            boolean ensemble = loaded.size() > 1;
-            for (String t : targets) {
-                header.add(t);
-                if (ensemble) {
-                    header.add(t + "_std");
-                }
+            List<List<String>> cells = new ArrayList<>();   // per entry, the target columns
+            for (int i = 0; i < entries.size(); i++) {
+                cells.add(new ArrayList<>());
             }
-            header.add("error");
-            List<List<String>> rows = new ArrayList<>();
             String[] errors = new String[entries.size()];
-            double[][] mean = new double[entries.size()][];
-            double[][] std = new double[entries.size()][];
             for (int i = 0; i < entries.size(); i++) {
                 errors[i] = entries.get(i).error();
             }
-            for (int k = 0; k < structures.size(); k++) {
-                int i = where.get(k);
-                List<Prediction> perStructure = new ArrayList<>();
-                for (List<Prediction> m : perModel) {
-                    perStructure.add(m.get(k));
+            long t0 = System.nanoTime();
+            for (List<Predictor> group : groups.values()) {
+                boolean ensemble = group.size() > 1;
+                for (String t : group.get(0).targets()) {
+                    header.add(t);
+                    if (ensemble) {
+                        header.add(t + "_std");
+                    }
                 }
-                Ensemble.Result r = Ensemble.combine(perStructure);
-                errors[i] = r.error();
-                mean[i] = r.mean();
-                std[i] = r.std();
+                List<List<Prediction>> perModel = new ArrayList<>();
+                for (Predictor lm : group) {
+                    perModel.add(lm.predict(structures, inference.batchSize));
+                }
+                int nt = group.get(0).targets().size();
+                boolean[] predicted = new boolean[entries.size()];
+                for (int k = 0; k < structures.size(); k++) {
+                    int i = where.get(k);
+                    List<Prediction> perStructure = new ArrayList<>();
+                    for (List<Prediction> m : perModel) {
+                        perStructure.add(m.get(k));
+                    }
+                    Ensemble.Result r = Ensemble.combine(perStructure);
+                    if (r.error() != null && errors[i] == null) {
+                        errors[i] = r.error();
+                    }
+                    if (r.mean() != null) {
+                        predicted[i] = true;
+                        for (int t = 0; t < nt; t++) {
+                            cells.get(i).add(number(r.mean()[t]));
+                            if (ensemble) {
+                                cells.get(i).add(number(r.std()[t]));
+                            }
+                        }
+                    }
+                }
+                for (int i = 0; i < entries.size(); i++) {
+                    if (!predicted[i]) {
+                        for (int t = 0; t < nt * (ensemble ? 2 : 1); t++) {
+                            cells.get(i).add("");
+                        }
+                    }
+                }
             }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            header.add("error");
+            List<List<String>> rows = new ArrayList<>();
             int failed = 0;
             for (int i = 0; i < entries.size(); i++) {
                 List<String> row = new ArrayList<>();
                 row.add(entries.get(i).id());
-                for (int t = 0; t < targets.size(); t++) {
-                    row.add(mean[i] == null ? "" : number(mean[i][t]));
-                    if (ensemble) {
-                        row.add(mean[i] == null ? "" : number(std[i][t]));
-                    }
-                }
+                row.addAll(cells.get(i));
                 row.add(errors[i] == null ? "" : errors[i]);
                 if (errors[i] != null) {
                     failed++;
@@ -163,15 +198,14 @@ final class PredictCommand implements Callable<Integer> {
                 rows.add(row);
             }
             if (output != null) {
-                Path parent = output.toAbsolutePath().getParent();
-                Files.createDirectories(parent);
-                try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8);
-                     CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build())) {
+                StringBuilder sb = new StringBuilder();
+                try (CSVPrinter p = new CSVPrinter(sb, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').build())) {
                     p.printRecord(header);
                     for (List<String> r : rows) {
                         p.printRecord(r);
                     }
                 }
+                AtomicFiles.write(output, sb.toString().getBytes(StandardCharsets.UTF_8));
             } else {
                 printTable(spec.commandLine().getOut(), header, rows);
             }

@@ -1,11 +1,17 @@
 package org.xtal4j.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +31,7 @@ import org.xtal4j.nn.model.ModelSetup;
 import org.xtal4j.nn.model.Normalisation;
 import org.xtal4j.nn.model.Provenance;
 import org.xtal4j.nn.model.Sample;
+import org.xtal4j.nn.predict.Predictor;
 import org.xtal4j.nn.train.TargetNormaliser;
 import org.xtal4j.nn.train.TrainConfig;
 import org.xtal4j.nn.train.TrainResult;
@@ -55,6 +62,8 @@ import picocli.CommandLine.Spec;
                 + "could not be used", "2:usage error"})
 final class TrainCommand implements Callable<Integer> {
 
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
     @Spec
     private CommandSpec spec;
 
@@ -83,11 +92,21 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Random seed (the seed key).")
     private Long seed;
 
-    @Option(names = "--resume", description = "Continue the run in OUT from its last checkpoint.")
+    @Option(names = "--ensemble", defaultValue = "1", paramLabel = "K",
+            description = "Train K models (seeds seed, seed+1, ...) into OUT/member-1 ... OUT/member-K, then "
+                    + "evaluate their mean on val and test: OUT/ensemble_metrics.json (MAE, RMSE, R2, mean std "
+                    + "and the Spearman correlation of std with |error| per target), OUT/ensemble_val.csv, "
+                    + "OUT/ensemble_test.csv. Predict with -m OUT. Default: ${DEFAULT-VALUE} (one model in OUT). "
+                    + "See docs/ensembles.md.")
+    private int ensemble;
+
+    @Option(names = "--resume", description = "Continue the run in OUT from its last checkpoint (with --ensemble: "
+            + "skip finished members, continue the one that was stopped).")
     private boolean resume;
 
     @Option(names = "--stop-after", paramLabel = "N",
-            description = "Stop after N more epochs (resume later with --resume).")
+            description = "Stop after N more epochs (resume later with --resume); with --ensemble counted over the "
+                    + "members.")
     private int stopAfter;
 
     @Option(names = "--max-atoms", paramLabel = "N",
@@ -108,6 +127,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        if (ensemble < 1) {
+            throw new ParameterException(spec.commandLine(), "--ensemble must be at least 1");
+        }
         ModelPlugin plugin = ModelRegistry.find(model).orElseThrow(() -> new ParameterException(
                 spec.commandLine(), "--model: unknown model '" + model + "' (known: " + ModelRegistry.names() + ")"));
         Precision prec;
@@ -178,31 +200,161 @@ final class TrainCommand implements Callable<Integer> {
         String split = data.splitColumn != null ? "column " + data.splitColumn
                 : "files: train " + data.data + (data.valData != null ? ", val " + data.valData : "")
                 + (data.testData != null ? ", test " + data.testData : "");
-        Provenance prov = Provenance.now().withDataset(data.data.toString(), split, tc.seed())
-                .withCommandLine(null, commandLine());
-        PrintStream log = linesTo(err);
-        TrainResult r = Trainer.builder().plugin(plugin).setup(setup).config(tc).train(train).validation(val)
-                .test(test).output(out).provenance(prov).resume(resume).stopAfterEpochs(stopAfter).quiet(quiet)
-                .log(log).progress(quiet ? Boolean.FALSE : null).build().run();
-        log.flush();
+        Run run = new Run(plugin, setup, train, val, test, split, err);
         PrintWriter o = spec.commandLine().getOut();
-        if (r.completed()) {
-            o.printf(Locale.ROOT, "%s: %d epochs, best epoch %d%s%n", r.modelFile(), r.epochsDone(), r.bestEpoch(),
-                    r.usedSwa() ? ", SWA weights" : "");
-            for (String part : List.of("val", "test")) {
-                for (String t : ld.targets()) {
-                    Double mae = r.metrics().get(part + "_mae_" + t);
-                    if (mae != null) {
-                        o.printf(Locale.ROOT, "%s %s: MAE %.6g  RMSE %.6g  R2 %.6g%n", part, t, mae,
-                                r.metrics().get(part + "_rmse_" + t), r.metrics().get(part + "_r2_" + t));
-                    }
+        if (ensemble == 1) {
+            TrainResult r = run.train(out, tc, stopAfter);
+            if (r.completed()) {
+                printResult(o, r, ld.targets(), "");
+            } else {
+                o.printf(Locale.ROOT, "%s: stopped after epoch %d; continue with --resume%n", out, r.epochsDone());
+            }
+            o.flush();
+            return Xtal.OK;
+        }
+        return trainEnsemble(run, tc, ld, o);
+    }
+
+    /** What every member's training shares: the model, its setup and the prepared samples. */
+    private final class Run {
+        final ModelPlugin plugin;
+        final ModelSetup setup;
+        final List<Sample> train;
+        final List<Sample> val;
+        final List<Sample> test;
+        final String split;
+        final PrintWriter err;
+
+        Run(ModelPlugin plugin, ModelSetup setup, List<Sample> train, List<Sample> val, List<Sample> test,
+            String split, PrintWriter err) {
+            this.plugin = plugin;
+            this.setup = setup;
+            this.train = train;
+            this.val = val;
+            this.test = test;
+            this.split = split;
+            this.err = err;
+        }
+
+        /** One ordinary training run (or its continuation with --resume) into {@code dir}. */
+        TrainResult train(Path dir, TrainConfig tc, int stopAfterEpochs) throws IOException {
+            Provenance prov = Provenance.now().withDataset(data.data.toString(), split, tc.seed())
+                    .withCommandLine(null, commandLine());
+            PrintStream log = linesTo(err);
+            TrainResult r = Trainer.builder().plugin(plugin).setup(setup).config(tc).train(train).validation(val)
+                    .test(test).output(dir).provenance(prov).resume(resume).stopAfterEpochs(stopAfterEpochs)
+                    .quiet(quiet).log(log).progress(quiet ? Boolean.FALSE : null).build().run();
+            log.flush();
+            return r;
+        }
+    }
+
+    /**
+     * Trains members 1..K (seeds seed, seed+1, ...) into OUT/member-k, one ordinary run each; with --resume a
+     * member that has its model.xtal is finished and skipped, the one that was stopped goes on. --stop-after
+     * counts epochs over all members of this invocation. When all are done, the ensemble is evaluated on val
+     * and test.
+     */
+    private int trainEnsemble(Run run, TrainConfig tc, LabelledData ld, PrintWriter o) throws IOException {
+        int budget = stopAfter;
+        for (int k = 1; k <= ensemble; k++) {
+            Path dir = EnsembleFolder.member(out, k);
+            long memberSeed = tc.seed() + (k - 1);
+            if (resume && Files.isRegularFile(dir.resolve(EnsembleFolder.MODEL_FILE))) {
+                o.printf(Locale.ROOT, "member-%d (seed %d): finished before, skipped%n", k, memberSeed);
+                continue;
+            }
+            if (stopAfter > 0 && budget <= 0) {
+                o.printf(Locale.ROOT, "%s: stopped before member-%d; continue with --resume%n", out, k);
+                o.flush();
+                return Xtal.OK;
+            }
+            int before = resume ? epochsDone(dir) : 0;
+            if (!quiet) {
+                run.err.printf(Locale.ROOT, "xtal: member %d of %d, seed %d, into %s%n", k, ensemble, memberSeed, dir);
+                run.err.flush();
+            }
+            TrainResult r = run.train(dir, tc.toBuilder().seed(memberSeed).build(), stopAfter > 0 ? budget : 0);
+            budget -= Math.max(0, r.epochsDone() - before);
+            if (!r.completed()) {
+                o.printf(Locale.ROOT, "%s: stopped in member-%d after epoch %d; continue with --resume%n", out, k,
+                        r.epochsDone());
+                o.flush();
+                return Xtal.OK;
+            }
+            printResult(o, r, ld.targets(), "member-" + k + " (seed " + memberSeed + ") ");
+            o.flush();
+        }
+        evaluateEnsemble(tc, ld, o);
+        return Xtal.OK;
+    }
+
+    /** Epochs a member has done so far: the rows of its metrics.csv when it has a checkpoint to resume from. */
+    private static int epochsDone(Path dir) throws IOException {
+        Path csv = dir.resolve("metrics.csv");
+        if (!Files.isDirectory(dir.resolve("checkpoint")) || !Files.isRegularFile(csv)) {
+            return 0;
+        }
+        return (int) Math.max(0, Files.readAllLines(csv).stream().filter(l -> !l.isBlank()).count() - 1);
+    }
+
+    /** Mean and std of the members on val and test: OUT/ensemble_metrics.json, OUT/ensemble_val.csv, a table. */
+    private void evaluateEnsemble(TrainConfig tc, LabelledData ld, PrintWriter o) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int k = 1; k <= ensemble; k++) {
+            files.add(EnsembleFolder.member(out, k).resolve(EnsembleFolder.MODEL_FILE));
+        }
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("members", ensemble);
+        ArrayNode seeds = json.putArray("seeds");
+        ArrayNode models = json.putArray("models");
+        for (int k = 1; k <= ensemble; k++) {
+            seeds.add(tc.seed() + (k - 1));
+            models.add(out.relativize(files.get(k - 1)).toString().replace('\\', '/'));
+        }
+        ArrayNode tj = json.putArray("targets");
+        ld.targets().forEach(tj::add);
+        json.put("std", "sample standard deviation over the members (n - 1)");
+        json.put("spearman", "Spearman rank correlation between the per-structure std and |mean - label|");
+        ObjectNode parts = json.putObject("parts");
+        List<Predictor> loaded = LoadedModel.openAll(files);
+        try {
+            o.printf(Locale.ROOT, "ensemble of %d (seeds %d..%d), mean of the members:%n", ensemble, tc.seed(),
+                    tc.seed() + ensemble - 1);
+            EnsembleEvaluation.printHeader(o);
+            for (String part : List.of(LabelledData.VAL, LabelledData.TEST)) {
+                List<LabelledData.Item> items = ld.part(part);
+                if (items.isEmpty()) {
+                    continue;
+                }
+                EnsembleEvaluation ev = EnsembleEvaluation.run(part, items, loaded, tc.batchSize());
+                ev.toJson(parts.putObject(part), ld.targets());
+                ev.printRows(o, ld.targets());
+                ev.writeCsv(out.resolve("ensemble_" + part + ".csv"), ld.targets());
+            }
+            if (parts.isEmpty()) {
+                o.println("(no val or test structures: nothing to evaluate the ensemble on)");
+            }
+        } finally {
+            loaded.forEach(Predictor::close);
+        }
+        AtomicFile.write(out.resolve("ensemble_metrics.json"), w -> JSON.writeValue(w, json));
+        o.printf(Locale.ROOT, "%s%n", out.resolve("ensemble_metrics.json"));
+        o.flush();
+    }
+
+    private static void printResult(PrintWriter o, TrainResult r, List<String> targets, String prefix) {
+        o.printf(Locale.ROOT, "%s%s: %d epochs, best epoch %d%s%n", prefix, r.modelFile(), r.epochsDone(),
+                r.bestEpoch(), r.usedSwa() ? ", SWA weights" : "");
+        for (String part : List.of("val", "test")) {
+            for (String t : targets) {
+                Double mae = r.metrics().get(part + "_mae_" + t);
+                if (mae != null) {
+                    o.printf(Locale.ROOT, "%s%s %s: MAE %.6g  RMSE %.6g  R2 %.6g%n", prefix, part, t, mae,
+                            r.metrics().get(part + "_rmse_" + t), r.metrics().get(part + "_r2_" + t));
                 }
             }
-        } else {
-            o.printf(Locale.ROOT, "%s: stopped after epoch %d; continue with --resume%n", out, r.epochsDone());
         }
-        o.flush();
-        return Xtal.OK;
     }
 
     /**

@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
                 PredictCommand.class,
                 EvaluateCommand.class,
                 BenchCommand.class,
+                SplitCommand.class,
+                ReproduceCommand.class,
                 CommandLine.HelpCommand.class},
         usageHelpAutoWidth = true)
 public final class Xtal implements Callable<Integer> {

@@ -172,15 +172,56 @@ class TrainPredictEvaluateTest {
     }
 
     @Test
-    void modelsOfOtherTargetsAreRefused() {
+    void modelsOfOtherTargetsAddTheirColumns() throws IOException {
+        Path out = dir.resolve("mixed.csv");
         Cli.Result mixed = Cli.run("predict", "--model", run1.resolve("model.xtal").toString(), "--model",
-                runY2.resolve("model.xtal").toString(), data.toString());
-        assertThat(mixed.status()).isEqualTo(Xtal.INPUT_FAILED);
-        assertThat(mixed.err()).contains("predicts [y2]").contains("same targets");
+                runY2.resolve("model.xtal").toString(), "--model", run2.resolve("model.xtal").toString(),
+                data.toString(), "-o", out.toString());
+        assertThat(mixed.status()).as(mixed.toString()).isZero();
+        assertThat(header(out)).containsExactly("id", "y", "y_std", "y2", "error");
+        Path single = dir.resolve("y2-alone.csv");
+        Cli.run("predict", "--model", runY2.resolve("model.xtal").toString(), data.toString(), "-o", single.toString());
+        List<CSVRecord> m = readCsv(out);
+        List<CSVRecord> s = readCsv(single);
+        assertThat(m).hasSameSizeAs(s);
+        for (int i = 0; i < m.size(); i++) {
+            assertThat(m.get(i).get("y2")).isEqualTo(s.get(i).get("y2"));
+        }
         Cli.Result eval = Cli.run("evaluate", "--model", run1.resolve("model.xtal").toString(), "--data",
                 data.toString(), "--target", "y2");
         assertThat(eval.status()).isEqualTo(Xtal.INPUT_FAILED);
         assertThat(eval.err()).contains("predicts [y], not 'y2'");
+    }
+
+    @Test
+    void withoutAModelThePretrainedFolderIsUsed() throws IOException {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        String before = System.getProperty("xtal.home");
+        try {
+            System.setProperty("xtal.home", home.toString());
+            Cli.Result none = Cli.run("predict", data.toString());   // no models/ folder at all
+            assertThat(none.status()).isEqualTo(Xtal.INPUT_FAILED);
+            assertThat(none.err()).contains("no --model given", "XTAL_MODELS");
+            Files.createDirectories(home.resolve("models"));
+            Cli.Result empty = Cli.run("predict", data.toString());
+            assertThat(empty.status()).isEqualTo(Xtal.INPUT_FAILED);
+            assertThat(empty.err()).contains("holds no .xtal model files");
+            Files.copy(run1.resolve("model.xtal"), home.resolve("models").resolve("tiny.xtal"));
+            Path out = dir.resolve("pretrained.csv");
+            Cli.Result r = Cli.run("predict", data.toString(), "-o", out.toString());
+            assertThat(r.status()).as(r.toString()).isZero();
+            assertThat(r.err()).contains("tiny.xtal");
+            Path explicit = dir.resolve("explicit.csv");
+            Cli.run("predict", "--model", run1.resolve("model.xtal").toString(), data.toString(), "-o",
+                    explicit.toString());
+            assertThat(Files.readString(out)).isEqualTo(Files.readString(explicit));
+        } finally {
+            if (before == null) {
+                System.clearProperty("xtal.home");
+            } else {
+                System.setProperty("xtal.home", before);
+            }
+        }
     }
 
     @Test
@@ -289,7 +330,7 @@ class TrainPredictEvaluateTest {
                 "--resume");
         assertThat(Cli.run("predict", "--help").out()).contains("--model", "_std", "error");
         assertThat(Cli.run("evaluate", "--help").out()).contains("MAE", "--out");
-        assertThat(Cli.run("predict", "x.cif").status()).isEqualTo(Xtal.USAGE);   // no --model
+        assertThat(Cli.run("predict").status()).isEqualTo(Xtal.USAGE);   // no input
     }
 
     @Test
