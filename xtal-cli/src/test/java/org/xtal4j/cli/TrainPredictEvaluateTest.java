@@ -81,6 +81,7 @@ class TrainPredictEvaluateTest {
         assertThat(train1.status()).as(train1.toString()).isZero();
         assertThat(run1.resolve("model.xtal")).isRegularFile();
         assertThat(run1.resolve("learning_curves.png")).isRegularFile();
+        assertThat(run1.resolve("mae_y.png")).isRegularFile();
         assertThat(run1.resolve("parity_test_y.png")).isRegularFile();
         List<CSVRecord> m = readCsv(run1.resolve("metrics.csv"));
         assertThat(m).hasSize(2);

@@ -23,7 +23,7 @@ public final class Plots {
         }
     }
 
-    /** Train and validation loss per epoch (log scale when all positive). */
+    /** Train and validation loss per epoch (log scale when all positive and spanning a decade or more). */
     public static void learningCurves(Path png, List<EpochMetrics> rows) throws IOException {
         XYChart c = new XYChartBuilder().width(800).height(500).title("Learning curves").xAxisTitle("epoch")
                 .yAxisTitle("loss (normalised)").build();
@@ -44,8 +44,43 @@ public final class Plots {
         if (val.stream().noneMatch(d -> Double.isNaN(d))) {
             c.addSeries("validation", x, val).setMarker(SeriesMarkers.NONE);
         }
-        c.getStyler().setYAxisLogarithmic(positive);
+        // XChart labels only powers of ten on a log axis: within one decade it would show no numbers at all
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (int i = 0; i < x.size(); i++) {
+            for (double v : new double[] {train.get(i), val.get(i)}) {
+                if (!Double.isNaN(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        c.getStyler().setYAxisLogarithmic(positive && hi >= 10 * lo);
         save(c, png);
+    }
+
+    /** Train and validation MAE (original units) per epoch, one chart per target: {@code mae_<target>.png}. */
+    public static void maeCurves(Path dir, List<EpochMetrics> rows, List<String> targets) throws IOException {
+        for (int t = 0; t < targets.size(); t++) {
+            XYChart c = new XYChartBuilder().width(700).height(450).title("MAE per epoch: " + targets.get(t))
+                    .xAxisTitle("epoch").yAxisTitle("MAE").build();
+            List<Double> x = new ArrayList<>();
+            List<Double> train = new ArrayList<>();
+            List<Double> val = new ArrayList<>();
+            for (EpochMetrics r : rows) {
+                x.add((double) r.epoch());
+                train.add(r.trainMae()[t]);
+                val.add(r.valMae()[t]);
+            }
+            if (x.isEmpty()) {
+                return;
+            }
+            c.addSeries("train", x, train).setMarker(SeriesMarkers.CIRCLE);
+            if (val.stream().noneMatch(d -> Double.isNaN(d))) {
+                c.addSeries("validation", x, val).setMarker(SeriesMarkers.CIRCLE);
+            }
+            save(c, dir.resolve("mae_" + targets.get(t) + ".png"));
+        }
     }
 
     /** Predicted vs true values (original units) with the y = x line. */

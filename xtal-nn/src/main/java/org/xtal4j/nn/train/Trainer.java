@@ -286,6 +286,7 @@ public final class Trainer {
         }
         if (config.plots()) {
             Plots.learningCurves(out.resolve("learning_curves.png"), st.history);
+            Plots.maeCurves(out, st.history, targets);
             parityPlots("val", finalVal, targets);
             parityPlots("test", finalTest, targets);
         }
