@@ -111,7 +111,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--max-atoms", paramLabel = "N",
             description = "Site-Net: at most N atoms in each crystal's approximately cubic supercell (the max_atoms "
-                    + "key; default 500, the paper's).")
+                    + "key; default 500, the paper's); crystals whose primitive cell is larger are not trained on. "
+                    + "Other models: crystals with more than N atoms in their cell are not trained on (their cost "
+                    + "grows as N²); validation and test keep them.")
     private Integer maxAtoms;
 
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "P",
@@ -152,10 +154,12 @@ final class TrainCommand implements Callable<Integer> {
         }
         boolean sitenet = plugin instanceof SiteNetPlugin;
         if (maxAtoms != null) {
-            if (!sitenet) {
-                throw new ParameterException(spec.commandLine(), "--max-atoms: only for --model sitenet");
+            if (maxAtoms < 1) {
+                throw new ParameterException(spec.commandLine(), "--max-atoms must be positive, got " + maxAtoms);
             }
-            hp.model.put("max_atoms", maxAtoms.intValue());
+            if (sitenet) {
+                hp.model.put("max_atoms", maxAtoms.intValue());
+            }
         }
         // Site-Net's defaults are its reference recipe (1200 unique sites per batch, ...); the user's keys win
         TrainConfig tc = hp.trainConfig(sitenet ? SiteNetPlugin.referenceTrainConfig() : TrainConfig.defaultConfig());
@@ -168,8 +172,20 @@ final class TrainCommand implements Callable<Integer> {
 
         LabelledData ld = LabelledData.load(data, data.targets, LabelledData.TRAIN);
         Backend backend = Backend.initialise(new Backend.Options(prec, threads));
-        List<Structure> trainStructures = ld.part(LabelledData.TRAIN).stream().map(LabelledData.Item::structure)
-                .toList();
+        List<RecordError> skipped = new ArrayList<>(ld.skipped());
+        List<LabelledData.Item> trainItems = ld.part(LabelledData.TRAIN);
+        if (maxAtoms != null && !sitenet) {
+            trainItems = new ArrayList<>();
+            for (LabelledData.Item it : ld.part(LabelledData.TRAIN)) {
+                if (it.structure().size() > maxAtoms) {
+                    skipped.add(new RecordError(it.row(), it.id(), it.source(), "not trained on: "
+                            + it.structure().size() + " atoms > --max-atoms " + maxAtoms));
+                } else {
+                    trainItems.add(it);
+                }
+            }
+        }
+        List<Structure> trainStructures = trainItems.stream().map(LabelledData.Item::structure).toList();
         if (trainStructures.isEmpty()) {
             throw new CliFailure(data.data + ": no usable training rows");
         }
@@ -181,8 +197,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliFailure(e.getMessage());
         }
         ModelSetup setup = plugin.fitToTrainingData(new ModelSetup(mc, norm, vocabulary(), prec), trainStructures);
-        List<RecordError> skipped = new ArrayList<>(ld.skipped());
-        List<Sample> train = prepare(plugin, setup, ld.part(LabelledData.TRAIN), skipped, sitenet);
+        List<Sample> train = prepare(plugin, setup, trainItems, skipped, sitenet);
         List<Sample> val = prepare(plugin, setup, ld.part(LabelledData.VAL), skipped, false);
         List<Sample> test = prepare(plugin, setup, ld.part(LabelledData.TEST), skipped, false);
         LabelledData.warn(skipped, err, 20);

@@ -92,6 +92,26 @@ class ReproduceSplitTest {
     }
 
     @Test
+    void maxAtomsLeavesLargerCellsOutOfTrainingOnly() throws IOException {
+        // the tiny crystals have two atoms per cell: with --max-atoms 1 none is left to train on
+        Cli.Result none = Cli.run("train", "--data", data.toString(), "--target", "y", "--split-column", "split",
+                "--config", config.toString(), "--epochs", "1", "--max-atoms", "1", "--out",
+                dir.resolve("cap1").toString(), "--quiet");
+        assertThat(none.status()).isEqualTo(Xtal.INPUT_FAILED);
+        assertThat(none.err()).contains("no usable training rows");
+        Path out = dir.resolve("cap2");
+        Cli.Result all = Cli.run("train", "--data", data.toString(), "--target", "y", "--split-column", "split",
+                "--config", config.toString(), "--epochs", "1", "--max-atoms", "2", "--out", out.toString(),
+                "--quiet");
+        assertThat(all.status()).as(all.toString()).isZero();
+        ModelFile m = ModelFile.read(out.resolve("model.xtal"));
+        assertThat(m.provenance().extra().path("trainingSize").asInt()).isEqualTo(8);
+        assertThat(m.provenance().extra().path("validationSize").asInt()).isEqualTo(2);
+        assertThat(Cli.run("train", "--data", data.toString(), "--target", "y", "--max-atoms", "0", "--out",
+                dir.resolve("cap0").toString()).status()).isEqualTo(Xtal.USAGE);
+    }
+
+    @Test
     void reproduceComparesExpectedAndObtainedAndInfoPrintsTheModelCard() throws IOException {
         String command = "[\"train\", \"--data\", \"" + data + "\", \"--target\", \"y\", \"--split-column\", "
                 + "\"split\", \"--config\", \"" + config + "\", \"--epochs\", \"1\", \"--seed\", \"3\", \"--quiet\", "

@@ -85,10 +85,10 @@ class SiteNetTrainCommandTest {
 
     @Test
     void maxAtomsAndLimitUsageErrors() {
-        Cli.Result r = Cli.run("train", "--model", "crystalformer", "--data", data.toString(), "--target", "y",
-                "--out", dir.resolve("x").toString(), "--max-atoms", "100");
+        Cli.Result r = Cli.run("train", "--model", "sitenet", "--data", data.toString(), "--target", "y",
+                "--out", dir.resolve("x").toString(), "--max-atoms", "0");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err()).contains("--max-atoms").contains("sitenet");
+        assertThat(r.err()).contains("--max-atoms must be positive");
         Cli.Result l = train(dir.resolve("l"), "--limit", "3,1,1,1");
         assertThat(l.status()).isEqualTo(1);
         assertThat(l.err()).contains("--limit");
