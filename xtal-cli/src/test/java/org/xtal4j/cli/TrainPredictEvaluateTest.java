@@ -317,6 +317,10 @@ class TrainPredictEvaluateTest {
         assertThat(first.status()).as(first.toString()).isZero();
         assertThat(first.out()).contains("stopped after epoch 1");
         assertThat(out.resolve("model.xtal")).doesNotExist();
+        Cli.Result other = Cli.run("train", "--data", data.toString(), "--target", "y", "--split-column", "split",
+                "--config", config.toString(), "--epochs", "3", "--resume", "--out", out.toString(), "--quiet");
+        assertThat(other.status()).isEqualTo(Xtal.INPUT_FAILED);
+        assertThat(other.err()).contains("another training configuration", "n_epochs").doesNotContain("internal");
         Cli.Result second = Cli.run("train", "--data", data.toString(), "--target", "y", "--split-column", "split",
                 "--config", config.toString(), "--epochs", "2", "--resume", "--out", out.toString(), "--quiet");
         assertThat(second.status()).as(second.toString()).isZero();

@@ -593,7 +593,8 @@ public final class Trainer {
         }
         JsonNode s = JSON.readTree(json);
         if (!plugin.name().equals(s.path("model").asText())) {
-            throw new IllegalStateException(lastFile + ": checkpoint of a '" + s.path("model").asText()
+            // the user's input, not a bug: an IllegalArgumentException is reported as a plain message
+            throw new IllegalArgumentException(lastFile + ": checkpoint of a '" + s.path("model").asText()
                     + "' model, not '" + plugin.name() + "'");
         }
         TrainConfig saved = TrainConfig.fromJson(s.get("config"));
@@ -606,7 +607,7 @@ public final class Trainer {
                     diff.add(k + ": " + a.get(k) + " -> " + b.get(k));
                 }
             });
-            throw new IllegalStateException(lastFile + ": the checkpoint was written with another training"
+            throw new IllegalArgumentException(lastFile + ": the checkpoint was written with another training"
                     + " configuration (" + String.join(", ", diff) + "); start in a new folder or restore it");
         }
         Map<String, HostTensor> p = new LinkedHashMap<>();

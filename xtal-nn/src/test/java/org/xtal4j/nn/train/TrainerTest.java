@@ -145,7 +145,8 @@ class TrainerTest {
     void resumeRefusesAnotherConfiguration() throws Exception {
         trainer(base().epochs(3).swaEpochs(0).build(), dir).stopAfterEpochs(1).build().run();
         Trainer t = trainer(base().epochs(3).swaEpochs(0).lr(0.5).build(), dir).resume(true).build();
-        assertThatThrownBy(t::run).hasMessageContaining("another training configuration").hasMessageContaining("lr");
+        assertThatThrownBy(t::run).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another training configuration").hasMessageContaining("lr");
     }
 
     @Test
