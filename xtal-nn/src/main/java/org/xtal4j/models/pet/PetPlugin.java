@@ -282,7 +282,7 @@ public final class PetPlugin implements ModelPlugin {
         NDArray x = batch.inputs().get(0);
         NDArray xin = x;
         if (training && cfg.globalAug()) {
-            xin = Rotations.apply(g, x, Rotations.random(x.getManager(), g.structureCount()));
+            xin = RotationalAugmentation.apply(g, x, RotationalAugmentation.random(x.getManager(), g.structureCount()));
         }
         NDArray e = new PetBackbone(pb).energy(parameters, g, xin, training);      // (B), eV without baseline
         Normalisation.Target t = setup.normalisation().targets().get(0);

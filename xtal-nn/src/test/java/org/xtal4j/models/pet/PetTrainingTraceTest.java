@@ -157,7 +157,7 @@ class PetTrainingTraceTest {
                             NDArray x = g.edgeVectors(sm, type);
                             x.setRequiresGradient(true);
                             try (GradientCollector gc = Backend.get().engine().newGradientCollector()) {
-                                NDArray e = bb.energy(ps, g, Rotations.apply(g, x, rot), true);
+                                NDArray e = bb.energy(ps, g, RotationalAugmentation.apply(g, x, rot), true);
                                 Autograd.backwardCreateGraph(e.sum());
                                 NDArray f = PetBackbone.forces(g, x.getGradient());
                                 Autograd.zeroGrad(params.values());

@@ -1,13 +1,13 @@
 package org.xtal4j.models.pet.ecse;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.xtal4j.nn.HostArrays;
 
 /**
- * Random rotations and the rotational augmentation of spec pet.md §2.5. Matrices are double[3][3] and act on
- * row vectors: {@code x ← x·R}. A uniform (Haar) rotation comes from a uniform unit quaternion (Shoemake's
+ * Random rotations on the host, for ECSE's additional rotations and the tests. Matrices are double[3][3] and
+ * act on row vectors: {@code x ← x·R}. (The training augmentation of pet.md §2.5 draws from the engine RNG per
+ * batch: {@code org.xtal4j.models.pet.RotationalAugmentation}.) A uniform (Haar) rotation comes from a uniform unit quaternion (Shoemake's
  * method); the O(3) variant multiplies it by −1 with probability ½, as the reference's training augmentation
  * does (improper rotations then invert the environment as well).
  */
@@ -78,19 +78,5 @@ public final class Rotations {
             System.arraycopy(r[i], 0, flat, 3 * i, 3);
         }
         return HostArrays.of(like.getManager(), flat, like.getDataType(), 3, 3); // libtorch-owned (matmul saves its operands)
-    }
-
-    /**
-     * Rotational augmentation of one structure's edge vectors (spec §2.5, GLOBAL_AUG): {@code x·R} with R drawn
-     * by {@link #randomO3} (or {@link #randomProper} when {@code improper} is false). Targets must follow:
-     * vectors v → v·R, energies unchanged. Returns the rotated vectors and the matrix used.
-     */
-    public static Augmented augment(NDArray edgeVectors, Random rng, boolean improper) {
-        double[][] r = improper ? randomO3(rng) : randomProper(rng);
-        return new Augmented(edgeVectors.matMul(toNDArray(r, edgeVectors)), r);
-    }
-
-    /** Rotated edge vectors (E, 3) and the rotation R (row convention) that produced them. */
-    public record Augmented(NDArray edgeVectors, double[][] rotation) {
     }
 }

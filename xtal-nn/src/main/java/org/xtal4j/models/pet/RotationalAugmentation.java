@@ -5,38 +5,35 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.xtal4j.models.pet.ecse.Rotations;
 import org.xtal4j.nn.HostArrays;
 
 /**
- * PET's rotational augmentation (pet.md §2.5): a uniform random rotation per structure (normalised Gaussian
- * quaternion), multiplied by −1 with probability ½ (O(3)), applied to all of the structure's edge vectors
- * as x ← x·R. Random numbers come from the engine RNG, so {@code Backend.seed} makes them repeatable.
+ * PET's rotational augmentation of a training batch (pet.md §2.5): a uniform random rotation per structure
+ * (normalised Gaussian quaternion), multiplied by −1 with probability ½ (O(3)), applied to all of the
+ * structure's edge vectors as x ← x·R. The random numbers come from the engine RNG, so {@code Backend.seed}
+ * makes a training run repeatable; {@link Rotations} has the host-side rotations ECSE and the tests use.
  */
-public final class Rotations {
+public final class RotationalAugmentation {
 
-    private Rotations() {
+    private RotationalAugmentation() {
     }
 
     /** B random O(3) matrices, row-major, 9 numbers each. */
     public static double[][] random(NDManager manager, int count) {
         double[] q = manager.randomNormal(0f, 1f, new Shape(count, 4), DataType.FLOAT64).toDoubleArray();
         double[] u = manager.randomUniform(0f, 1f, new Shape(count), DataType.FLOAT64).toDoubleArray();
-        double[][] out = new double[count][];
+        double[][] out = new double[count][9];
         for (int b = 0; b < count; b++) {
-            double w = q[4 * b];
-            double x = q[4 * b + 1];
-            double y = q[4 * b + 2];
-            double z = q[4 * b + 3];
-            double n = Math.sqrt(w * w + x * x + y * y + z * z);
-            w /= n;
-            x /= n;
-            y /= n;
-            z /= n;
+            double n = Math.sqrt(q[4 * b] * q[4 * b] + q[4 * b + 1] * q[4 * b + 1] + q[4 * b + 2] * q[4 * b + 2]
+                    + q[4 * b + 3] * q[4 * b + 3]);
+            double[][] r = Rotations.fromQuaternion(q[4 * b] / n, q[4 * b + 1] / n, q[4 * b + 2] / n, q[4 * b + 3] / n);
             double s = u[b] < 0.5 ? -1 : 1;
-            out[b] = new double[] {
-                s * (1 - 2 * (y * y + z * z)), s * 2 * (x * y - z * w), s * 2 * (x * z + y * w),
-                s * 2 * (x * y + z * w), s * (1 - 2 * (x * x + z * z)), s * 2 * (y * z - x * w),
-                s * 2 * (x * z - y * w), s * 2 * (y * z + x * w), s * (1 - 2 * (x * x + y * y))};
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    out[b][3 * i + j] = s * r[i][j];
+                }
+            }
         }
         return out;
     }
