@@ -38,7 +38,8 @@ final class ModelCard {
         }
         if (extra.has("trainingSeconds")) {
             double s = extra.path("trainingSeconds").asDouble();
-            row(sb, "Training wall time", String.format(Locale.ROOT, "%.0f s (%.2f h)", s, s / 3600));
+            row(sb, "Training time (training steps, without validation)",
+                    String.format(Locale.ROOT, "%.0f s (%.2f h)", s, s / 3600));
         }
         row(sb, "xtal4j commit", p.gitCommit());
         row(sb, "xtal4j version", p.xtal4jVersion());

@@ -207,7 +207,7 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 AtomicFiles.write(output, sb.toString().getBytes(StandardCharsets.UTF_8));
             } else {
-                printTable(spec.commandLine().getOut(), header, rows);
+                printTable(spec.commandLine().getOut(), header, rounded(rows));
             }
             err.printf(Locale.ROOT, "xtal: predicted %d of %d structures with %d model(s) in %.2f s (%.1f structures/s)%n",
                     entries.size() - failed, entries.size(), loaded.size(), secs,
@@ -324,6 +324,26 @@ final class PredictCommand implements Callable<Integer> {
                 w.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
             }
         }
+    }
+
+    /** The rows with the prediction columns at 4 decimals, for reading on a terminal (the CSV keeps every digit). */
+    static List<List<String>> rounded(List<List<String>> rows) {
+        List<List<String>> out = new ArrayList<>();
+        for (List<String> r : rows) {
+            List<String> row = new ArrayList<>(r);
+            for (int c = 1; c < row.size() - 1; c++) {   // not the id, not the error
+                String cell = row.get(c);
+                if (!cell.isEmpty()) {
+                    try {
+                        row.set(c, String.format(Locale.ROOT, "%.4f", Double.parseDouble(cell)));
+                    } catch (NumberFormatException e) {
+                        // not a number: shown as it is
+                    }
+                }
+            }
+            out.add(row);
+        }
+        return out;
     }
 
     static void printTable(PrintWriter out, List<String> header, List<List<String>> rows) {

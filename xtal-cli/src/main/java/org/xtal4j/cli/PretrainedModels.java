@@ -1,7 +1,6 @@
 package org.xtal4j.cli;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,19 +42,7 @@ final class PretrainedModels {
         if (env != null && !env.isBlank()) {
             return Optional.of(Path.of(env));
         }
-        String home = System.getProperty("xtal.home");
-        if (home != null && !home.isBlank()) {
-            return existing(Path.of(home).resolve("models"));
-        }
-        try {
-            Path code = Path.of(PretrainedModels.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // xtal-cli/target/xtal-cli-*.jar (or xtal-cli/target/classes) -> the checkout's models/
-            Path root = code.getParent() == null ? null : code.getParent().getParent();
-            return root == null || root.getParent() == null ? Optional.empty()
-                    : existing(root.getParent().resolve("models"));
-        } catch (URISyntaxException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return Checkout.root().flatMap(root -> existing(root.resolve("models")));
     }
 
     private static Optional<Path> existing(Path dir) {

@@ -254,10 +254,11 @@ final class TrainCommand implements Callable<Integer> {
         /** One ordinary training run (or its continuation with --resume) into {@code dir}. */
         TrainResult train(Path dir, TrainConfig tc, int stopAfterEpochs) throws IOException {
             Provenance prov = Provenance.now().withDataset(data.data.toString(), split, tc.seed())
-                    .withCommandLine(null, commandLine());
+                    .withCommandLine(Checkout.commit().orElse(null), commandLine());
             PrintStream log = linesTo(err);
             TrainResult r = Trainer.builder().plugin(plugin).setup(setup).config(tc).train(train).validation(val)
-                    .test(test).output(dir).provenance(prov).resume(resume).stopAfterEpochs(stopAfterEpochs)
+                    .test(test).output(dir).provenance(prov).gitCommit(prov.gitCommit()).resume(resume)
+                    .stopAfterEpochs(stopAfterEpochs)
                     .quiet(quiet).log(log).progress(quiet ? Boolean.FALSE : null).build().run();
             log.flush();
             return r;

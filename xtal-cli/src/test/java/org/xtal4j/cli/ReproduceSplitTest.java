@@ -141,5 +141,7 @@ class ReproduceSplitTest {
         Cli.Result card = Cli.run("info", o1.resolve("model.xtal").toString());
         assertThat(card.status()).as(card.toString()).isZero();
         assertThat(card.out()).contains("# Model card", "**Targets:** y", "| val | y |", "--seed 3");
+        // the model records the commit of the checkout it was trained from (tests run inside one)
+        assertThat(card.out()).contains("**xtal4j commit:** " + Checkout.commit().orElseThrow());
     }
 }
