@@ -257,8 +257,7 @@ final class TrainCommand implements Callable<Integer> {
                     .withCommandLine(Checkout.commit().orElse(null), commandLine());
             PrintStream log = linesTo(err);
             TrainResult r = Trainer.builder().plugin(plugin).setup(setup).config(tc).train(train).validation(val)
-                    .test(test).output(dir).provenance(prov).gitCommit(prov.gitCommit()).resume(resume)
-                    .stopAfterEpochs(stopAfterEpochs)
+                    .test(test).output(dir).provenance(prov).resume(resume).stopAfterEpochs(stopAfterEpochs)
                     .quiet(quiet).log(log).progress(quiet ? Boolean.FALSE : null).build().run();
             log.flush();
             return r;

@@ -27,7 +27,8 @@ public final class RotationalAugmentation {
         for (int b = 0; b < count; b++) {
             double n = Math.sqrt(q[4 * b] * q[4 * b] + q[4 * b + 1] * q[4 * b + 1] + q[4 * b + 2] * q[4 * b + 2]
                     + q[4 * b + 3] * q[4 * b + 3]);
-            double[][] r = Rotations.fromQuaternion(q[4 * b] / n, q[4 * b + 1] / n, q[4 * b + 2] / n, q[4 * b + 3] / n);
+            double[][] r = Rotations.fromQuaternion(q[4 * b] / n, q[4 * b + 1] / n, q[4 * b + 2] / n,
+                    q[4 * b + 3] / n);
             double s = u[b] < 0.5 ? -1 : 1;
             for (int i = 0; i < 3; i++) {
                 for (int j = 0; j < 3; j++) {

@@ -104,7 +104,7 @@ public final class Trainer {
         this.stopAfterEpochs = b.stopAfterEpochs;
         this.quiet = b.quiet;
         this.log = b.log == null ? System.err : b.log;
-        this.gitCommit = b.gitCommit;
+        this.gitCommit = b.gitCommit != null ? b.gitCommit : this.provenance.gitCommit();   // null: detected at the end
         this.progress = b.progress;
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training samples");

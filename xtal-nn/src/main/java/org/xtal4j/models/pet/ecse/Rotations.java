@@ -7,9 +7,9 @@ import org.xtal4j.nn.HostArrays;
 /**
  * Random rotations on the host, for ECSE's additional rotations and the tests. Matrices are double[3][3] and
  * act on row vectors: {@code x ← x·R}. (The training augmentation of pet.md §2.5 draws from the engine RNG per
- * batch: {@code org.xtal4j.models.pet.RotationalAugmentation}.) A uniform (Haar) rotation comes from a uniform unit quaternion (Shoemake's
- * method); the O(3) variant multiplies it by −1 with probability ½, as the reference's training augmentation
- * does (improper rotations then invert the environment as well).
+ * batch: {@code org.xtal4j.models.pet.RotationalAugmentation}.) A uniform (Haar) rotation comes from a uniform
+ * unit quaternion (Shoemake's method); the O(3) variant multiplies it by −1 with probability ½, as the
+ * reference's training augmentation does (improper rotations then invert the environment as well).
  */
 public final class Rotations {
 
