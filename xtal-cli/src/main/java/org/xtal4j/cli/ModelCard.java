@@ -48,6 +48,10 @@ final class ModelCard {
         if (!p.commandLine().isEmpty()) {
             sb.append("## Command\n\n```\n").append(String.join(" ", p.commandLine())).append("\n```\n\n");
         }
+        if (extra.has(InitialModel.KEY)) {
+            sb.append("## Earlier training\n\nThe epochs above continue from a trained model:\n\n")
+                    .append(InitialModel.markdown(extra.get(InitialModel.KEY))).append('\n');
+        }
         sb.append("## Metrics (the file's final weights)\n\n| part | target | MAE | RMSE | R² |\n|---|---|---|---|---|\n");
         Map<String, Double> mt = p.metrics();
         for (String part : List.of("val", "test")) {

@@ -25,6 +25,8 @@ import org.xtal4j.models.sitenet.SiteNetSample;
 import org.xtal4j.nn.Backend;
 import org.xtal4j.nn.Precision;
 import org.xtal4j.nn.model.ModelConfig;
+import org.xtal4j.nn.model.ModelFile;
+import org.xtal4j.nn.model.ModelFileException;
 import org.xtal4j.nn.model.ModelPlugin;
 import org.xtal4j.nn.model.ModelRegistry;
 import org.xtal4j.nn.model.ModelSetup;
@@ -109,6 +111,15 @@ final class TrainCommand implements Callable<Integer> {
                     + "members.")
     private int stopAfter;
 
+    @Option(names = "--init-from", paramLabel = "MODEL",
+            description = "Start from the weights of a trained model file (fine-tuning on other data, or training a "
+                    + "model longer) instead of a fresh initialisation. The model type, hyper-parameters, element "
+                    + "vocabulary and target normalisation come from that file (--set model keys may change those "
+                    + "that do not change a weight's shape); --target must name its targets in its order. The "
+                    + "optimiser and the learning-rate schedule start afresh; the new model's card names the file "
+                    + "it started from.")
+    private Path initFrom;
+
     @Option(names = "--max-atoms", paramLabel = "N",
             description = "Site-Net: at most N atoms in each crystal's approximately cubic supercell (the max_atoms "
                     + "key; default 500, the paper's); crystals whose primitive cell is larger are not trained on. "
@@ -132,8 +143,16 @@ final class TrainCommand implements Callable<Integer> {
         if (ensemble < 1) {
             throw new ParameterException(spec.commandLine(), "--ensemble must be at least 1");
         }
+        ModelFile start = initFrom == null ? null : readStart();
+        if (start != null && !spec.commandLine().getParseResult().hasMatchedOption("--model")) {
+            model = start.modelType();
+        }
         ModelPlugin plugin = ModelRegistry.find(model).orElseThrow(() -> new ParameterException(
                 spec.commandLine(), "--model: unknown model '" + model + "' (known: " + ModelRegistry.names() + ")"));
+        if (start != null && !start.modelType().equals(plugin.name())) {
+            throw new CliFailure(initFrom + " holds a '" + start.modelType() + "' model, not '" + plugin.name()
+                    + "' (leave --model out to take the file's)");
+        }
         Precision prec;
         try {
             prec = Precision.parse(precision);
@@ -165,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig tc = hp.trainConfig(sitenet ? SiteNetPlugin.referenceTrainConfig() : TrainConfig.defaultConfig());
         ModelConfig mc;
         try {
-            mc = plugin.parseConfig(hp.model);
+            mc = plugin.parseConfig(start == null ? hp.model : withOverrides(start.hyperParameters(), hp.model));
         } catch (IllegalArgumentException e) {
             throw new CliFailure(e.getMessage() + " (training keys are: " + HyperParameters.trainingKeys() + ")");
         }
@@ -189,14 +208,25 @@ final class TrainCommand implements Callable<Integer> {
         if (trainStructures.isEmpty()) {
             throw new CliFailure(data.data + ": no usable training rows");
         }
-        Normalisation norm;
-        try {
-            norm = TargetNormaliser.fit(trainStructures, ld.targets(), Map.of(),
-                    TargetNormaliser.Mode.parse(tc.normalizeTargets()));
-        } catch (IllegalArgumentException e) {
-            throw new CliFailure(e.getMessage());
+        ModelSetup setup;
+        if (start != null) {
+            // the weights' output scale and embeddings belong to the file's normalisation and vocabulary
+            if (!start.normalisation().names().equals(ld.targets())) {
+                throw new CliFailure("--target must name the targets of " + initFrom + " in its order: "
+                        + String.join(",", start.normalisation().names()) + " (got " + String.join(",", ld.targets())
+                        + ")");
+            }
+            setup = new ModelSetup(mc, start.normalisation(), start.elements(), prec);
+        } else {
+            Normalisation norm;
+            try {
+                norm = TargetNormaliser.fit(trainStructures, ld.targets(), Map.of(),
+                        TargetNormaliser.Mode.parse(tc.normalizeTargets()));
+            } catch (IllegalArgumentException e) {
+                throw new CliFailure(e.getMessage());
+            }
+            setup = plugin.fitToTrainingData(new ModelSetup(mc, norm, vocabulary(), prec), trainStructures);
         }
-        ModelSetup setup = plugin.fitToTrainingData(new ModelSetup(mc, norm, vocabulary(), prec), trainStructures);
         List<Sample> train = prepare(plugin, setup, trainItems, skipped, sitenet);
         List<Sample> val = prepare(plugin, setup, ld.part(LabelledData.VAL), skipped, false);
         List<Sample> test = prepare(plugin, setup, ld.part(LabelledData.TEST), skipped, false);
@@ -215,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
         String split = data.splitColumn != null ? "column " + data.splitColumn
                 : "files: train " + data.data + (data.valData != null ? ", val " + data.valData : "")
                 + (data.testData != null ? ", test " + data.testData : "");
-        Run run = new Run(plugin, setup, train, val, test, split, err);
+        Run run = new Run(plugin, setup, train, val, test, split, err, start);
         PrintWriter o = spec.commandLine().getOut();
         if (ensemble == 1) {
             TrainResult r = run.train(out, tc, stopAfter);
@@ -239,9 +269,10 @@ final class TrainCommand implements Callable<Integer> {
         final List<Sample> test;
         final String split;
         final PrintWriter err;
+        final ModelFile start;
 
         Run(ModelPlugin plugin, ModelSetup setup, List<Sample> train, List<Sample> val, List<Sample> test,
-            String split, PrintWriter err) {
+            String split, PrintWriter err, ModelFile start) {
             this.plugin = plugin;
             this.setup = setup;
             this.train = train;
@@ -249,15 +280,22 @@ final class TrainCommand implements Callable<Integer> {
             this.test = test;
             this.split = split;
             this.err = err;
+            this.start = start;
         }
 
         /** One ordinary training run (or its continuation with --resume) into {@code dir}. */
         TrainResult train(Path dir, TrainConfig tc, int stopAfterEpochs) throws IOException {
             Provenance prov = Provenance.now().withDataset(data.data.toString(), split, tc.seed())
                     .withCommandLine(Checkout.commit().orElse(null), commandLine());
+            if (start != null) {
+                ObjectNode extra = prov.extra();
+                extra.set(InitialModel.KEY, InitialModel.describe(initFrom, start));
+                prov = prov.withExtra(extra);
+            }
             PrintStream log = linesTo(err);
             TrainResult r = Trainer.builder().plugin(plugin).setup(setup).config(tc).train(train).validation(val)
                     .test(test).output(dir).provenance(prov).resume(resume).stopAfterEpochs(stopAfterEpochs)
+                    .initialWeights(start == null ? null : start.weights())
                     .quiet(quiet).log(log).progress(quiet ? Boolean.FALSE : null).build().run();
             log.flush();
             return r;
@@ -394,6 +432,23 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    private ModelFile readStart() throws IOException {
+        try {
+            return ModelFile.read(initFrom);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CliFailure("--init-from: " + initFrom + ": no such file");
+        } catch (ModelFileException e) {
+            throw new CliFailure("--init-from: " + e.getMessage(), e);
+        }
+    }
+
+    /** The file's model keys with the user's on top (a key that changes a weight's shape fails at loading). */
+    private static ObjectNode withOverrides(ObjectNode fromFile, ObjectNode user) {
+        ObjectNode merged = fromFile.deepCopy();
+        merged.setAll(user);
+        return merged;
     }
 
     /** Elements H..Cf (Z 1..98), Crystalformer's fixed one-hot vocabulary. */

@@ -33,17 +33,6 @@ import org.xtal4j.structure.Structure;
  */
 class EnsembleCliTest {
 
-    private static final String TINY = """
-            num_layers: 1
-            model_dim: 16
-            head_num: 2
-            ff_dim: 16
-            embedding_dim: [8]
-            value_pe_dist_real: 8
-            batch_size: 4
-            swa_epochs: 0
-            plots: false
-            """;
     private static final long SEED = 5;
 
     @TempDir
@@ -56,7 +45,7 @@ class EnsembleCliTest {
     @BeforeAll
     static void trainEnsemble() throws IOException {
         data = TinyCrystals.csv(dir.resolve("tiny.csv"), 24, 11);
-        config = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        config = TinyCrystals.tinyCrystalformerConfig(dir, 0, false);
         ens = dir.resolve("ens");
         trained = Cli.run("train", "--data", data.toString(), "--target", "y", "--split-column", "split",
                 "--config", config.toString(), "--epochs", "2", "--seed", Long.toString(SEED), "--ensemble", "3",

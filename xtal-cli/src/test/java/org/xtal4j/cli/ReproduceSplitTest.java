@@ -16,18 +16,6 @@ import org.xtal4j.nn.model.ModelFile;
 /** `xtal split`, `--split-ids`, log10(...) targets, model cards from `xtal info`, and `xtal reproduce`. */
 class ReproduceSplitTest {
 
-    private static final String TINY = """
-            num_layers: 1
-            model_dim: 16
-            head_num: 2
-            ff_dim: 16
-            embedding_dim: [8]
-            value_pe_dist_real: 8
-            batch_size: 4
-            swa_epochs: 0
-            plots: false
-            """;
-
     @TempDir
     static Path dir;
     static Path data;
@@ -36,7 +24,7 @@ class ReproduceSplitTest {
     @BeforeAll
     static void data() throws IOException {
         data = TinyCrystals.csv(dir.resolve("tiny.csv"), 12, 7);
-        config = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        config = TinyCrystals.tinyCrystalformerConfig(dir, 0, false);
     }
 
     @Test

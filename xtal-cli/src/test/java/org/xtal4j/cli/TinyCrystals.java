@@ -12,6 +12,24 @@ final class TinyCrystals {
     private TinyCrystals() {
     }
 
+    /**
+     * A one-layer, 16-wide Crystalformer configuration (YAML) in {@code dir}/tiny.yaml: a forward pass over a
+     * dozen two-atom cells takes milliseconds.
+     */
+    static Path tinyCrystalformerConfig(Path dir, int swaEpochs, boolean plots) throws IOException {
+        return Files.writeString(dir.resolve("tiny.yaml"), String.format(Locale.ROOT, """
+                num_layers: 1
+                model_dim: 16
+                head_num: 2
+                ff_dim: 16
+                embedding_dim: [8]
+                value_pe_dist_real: 8
+                batch_size: 4
+                swa_epochs: %d
+                plots: %b
+                """, swaEpochs, plots));
+    }
+
     /** A two-atom P1 CIF; {@code fcc} gives the 60° rock-salt primitive cell, otherwise cubic CsCl. */
     static String cif(String name, String a1, String a2, double a, boolean fcc, Random rnd) {
         double ang = fcc ? 60 : 90;

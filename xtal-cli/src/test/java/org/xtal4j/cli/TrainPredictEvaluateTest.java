@@ -25,19 +25,6 @@ import org.xtal4j.nn.model.ModelFile;
  */
 class TrainPredictEvaluateTest {
 
-    /** One layer, 16 wide: a forward pass over twelve two-atom cells takes milliseconds. */
-    private static final String TINY = """
-            num_layers: 1
-            model_dim: 16
-            head_num: 2
-            ff_dim: 16
-            embedding_dim: [8]
-            value_pe_dist_real: 8
-            batch_size: 4
-            swa_epochs: 1
-            plots: true
-            """;
-
     @TempDir
     static Path dir;
     static Path data;
@@ -50,7 +37,7 @@ class TrainPredictEvaluateTest {
     @BeforeAll
     static void trainModels() throws IOException {
         data = TinyCrystals.csv(dir.resolve("tiny.csv"), 12, 7);
-        config = Files.writeString(dir.resolve("tiny.yaml"), TINY);
+        config = TinyCrystals.tinyCrystalformerConfig(dir, 1, true);
         run1 = dir.resolve("run1");
         train1 = Cli.run("train", "--model", "crystalformer", "--data", data.toString(), "--target", "y",
                 "--split-column", "split", "--config", config.toString(), "--epochs", "2", "--seed", "1",

@@ -90,6 +90,7 @@ public final class Trainer {
     private final PrintStream log;
     private final String gitCommit;
     private final Boolean progress;
+    private final NamedTensors initialWeights;
 
     private Trainer(Builder b) {
         this.plugin = Objects.requireNonNull(b.plugin, "plugin");
@@ -106,6 +107,7 @@ public final class Trainer {
         this.log = b.log == null ? System.err : b.log;
         this.gitCommit = b.gitCommit != null ? b.gitCommit : this.provenance.gitCommit();   // null: detected at the end
         this.progress = b.progress;
+        this.initialWeights = b.initialWeights;
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training samples");
         }
@@ -148,6 +150,9 @@ public final class Trainer {
             Block block = plugin.newBlock(setup);
             plugin.initialize(block, root, setup);
             Map<String, Parameter> named = plugin.namedParameters(block);
+            if (initialWeights != null) {
+                Weights.load(named, initialWeights, true);   // a resumed run overwrites them from its checkpoint
+            }
             Map<String, NDArray> params = new LinkedHashMap<>();
             Map<String, NDArray> trainable = new LinkedHashMap<>();
             named.forEach((k, p) -> {
@@ -667,6 +672,7 @@ public final class Trainer {
         private PrintStream log;
         private String gitCommit;
         private Boolean progress;
+        private NamedTensors initialWeights;
 
         public Builder plugin(ModelPlugin p) {
             this.plugin = p;
@@ -744,6 +750,15 @@ public final class Trainer {
         /** Git commit for the provenance (detected with {@code git rev-parse HEAD} when not given). */
         public Builder gitCommit(String c) {
             this.gitCommit = c;
+            return this;
+        }
+
+        /**
+         * Start from these weights instead of a fresh initialisation (fine-tuning, or training a model longer);
+         * every parameter must be present with its shape. The optimiser state and the schedule start afresh.
+         */
+        public Builder initialWeights(NamedTensors w) {
+            this.initialWeights = w;
             return this;
         }
 
