@@ -50,7 +50,17 @@ final class ModelCard {
         }
         if (extra.has(InitialModel.KEY)) {
             sb.append("## Earlier training\n\nThe epochs above continue from a trained model:\n\n")
-                    .append(InitialModel.markdown(extra.get(InitialModel.KEY))).append('\n');
+                    .append(InitialModel.markdown(extra.get(InitialModel.KEY)));
+            JsonNode init = extra.path("initialWeights");
+            if (init.path("onlyMatching").asBoolean(false)) {
+                List<String> fresh = new java.util.ArrayList<>();
+                init.path("freshParameters").forEach(n -> fresh.add("`" + n.asText() + "`"));
+                sb.append("- Transfer learning to other targets: the target normalisation was fitted afresh; ")
+                        .append(fresh.isEmpty() ? "every tensor was taken from the file"
+                                : "initialised afresh (their shape differs): " + String.join(", ", fresh))
+                        .append('\n');
+            }
+            sb.append('\n');
         }
         sb.append("## Metrics (the file's final weights)\n\n| part | target | MAE | RMSE | R² |\n|---|---|---|---|---|\n");
         Map<String, Double> mt = p.metrics();

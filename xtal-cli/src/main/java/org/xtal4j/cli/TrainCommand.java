@@ -112,12 +112,14 @@ final class TrainCommand implements Callable<Integer> {
     private int stopAfter;
 
     @Option(names = "--init-from", paramLabel = "MODEL",
-            description = "Start from the weights of a trained model file (fine-tuning on other data, or training a "
-                    + "model longer) instead of a fresh initialisation. The model type, hyper-parameters, element "
-                    + "vocabulary and target normalisation come from that file (--set model keys may change those "
-                    + "that do not change a weight's shape); --target must name its targets in its order. The "
-                    + "optimiser and the learning-rate schedule start afresh; the new model's card names the file "
-                    + "it started from.")
+            description = "Start from the weights of a trained model file instead of a fresh initialisation. The "
+                    + "model type, hyper-parameters and element vocabulary come from that file (--set model keys may "
+                    + "change those that do not change a weight's shape). With the file's targets (same names, same "
+                    + "order) the run continues that model, with its target normalisation: fine-tuning on other "
+                    + "data, or training longer. With other targets it is transfer learning: the normalisation is "
+                    + "fitted afresh and every tensor whose shape still fits is taken (the others, e.g. the output "
+                    + "layer, are initialised afresh and listed). The optimiser and the learning-rate schedule start "
+                    + "afresh; the new model's card names the file it started from.")
     private Path initFrom;
 
     @Option(names = "--max-atoms", paramLabel = "N",
@@ -208,14 +210,11 @@ final class TrainCommand implements Callable<Integer> {
         if (trainStructures.isEmpty()) {
             throw new CliFailure(data.data + ": no usable training rows");
         }
+        // the same targets: the run continues the model, whose output scale belongs to the file's normalisation;
+        // other targets: transfer learning, a fresh normalisation and whatever tensors still fit
+        boolean continued = start != null && start.normalisation().names().equals(ld.targets());
         ModelSetup setup;
-        if (start != null) {
-            // the weights' output scale and embeddings belong to the file's normalisation and vocabulary
-            if (!start.normalisation().names().equals(ld.targets())) {
-                throw new CliFailure("--target must name the targets of " + initFrom + " in its order: "
-                        + String.join(",", start.normalisation().names()) + " (got " + String.join(",", ld.targets())
-                        + ")");
-            }
+        if (continued) {
             setup = new ModelSetup(mc, start.normalisation(), start.elements(), prec);
         } else {
             Normalisation norm;
@@ -225,7 +224,8 @@ final class TrainCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CliFailure(e.getMessage());
             }
-            setup = plugin.fitToTrainingData(new ModelSetup(mc, norm, vocabulary(), prec), trainStructures);
+            setup = plugin.fitToTrainingData(new ModelSetup(mc, norm, start != null ? start.elements() : vocabulary(),
+                    prec), trainStructures);
         }
         List<Sample> train = prepare(plugin, setup, trainItems, skipped, sitenet);
         List<Sample> val = prepare(plugin, setup, ld.part(LabelledData.VAL), skipped, false);
@@ -245,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
         String split = data.splitColumn != null ? "column " + data.splitColumn
                 : "files: train " + data.data + (data.valData != null ? ", val " + data.valData : "")
                 + (data.testData != null ? ", test " + data.testData : "");
-        Run run = new Run(plugin, setup, train, val, test, split, err, start);
+        Run run = new Run(plugin, setup, train, val, test, split, err, start, continued);
         PrintWriter o = spec.commandLine().getOut();
         if (ensemble == 1) {
             TrainResult r = run.train(out, tc, stopAfter);
@@ -270,9 +270,10 @@ final class TrainCommand implements Callable<Integer> {
         final String split;
         final PrintWriter err;
         final ModelFile start;
+        final boolean continued;
 
         Run(ModelPlugin plugin, ModelSetup setup, List<Sample> train, List<Sample> val, List<Sample> test,
-            String split, PrintWriter err, ModelFile start) {
+            String split, PrintWriter err, ModelFile start, boolean continued) {
             this.plugin = plugin;
             this.setup = setup;
             this.train = train;
@@ -281,6 +282,7 @@ final class TrainCommand implements Callable<Integer> {
             this.split = split;
             this.err = err;
             this.start = start;
+            this.continued = continued;
         }
 
         /** One ordinary training run (or its continuation with --resume) into {@code dir}. */
@@ -295,7 +297,7 @@ final class TrainCommand implements Callable<Integer> {
             PrintStream log = linesTo(err);
             TrainResult r = Trainer.builder().plugin(plugin).setup(setup).config(tc).train(train).validation(val)
                     .test(test).output(dir).provenance(prov).resume(resume).stopAfterEpochs(stopAfterEpochs)
-                    .initialWeights(start == null ? null : start.weights())
+                    .initialWeights(start == null ? null : start.weights(), !continued)
                     .quiet(quiet).log(log).progress(quiet ? Boolean.FALSE : null).build().run();
             log.flush();
             return r;

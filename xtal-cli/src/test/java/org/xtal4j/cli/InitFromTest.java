@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,10 +40,10 @@ class InitFromTest {
     }
 
     private static Cli.Result continueOn(Path data, String out, String... more) {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", "--data", data.toString(),
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(),
                 "--target", "y", "--split-column", "split", "--config", config.toString(), "--epochs", "1",
                 "--seed", "5", "--set", "lr=1e-30", "--out", dir.resolve(out).toString(), "--quiet"));
-        args.addAll(java.util.List.of(more));
+        args.addAll(List.of(more));
         return Cli.run(args.toArray(String[]::new));
     }
 
@@ -90,13 +92,34 @@ class InitFromTest {
     }
 
     @Test
-    void otherTargetsAreRefusedWithTheFilesTargets() {
-        Cli.Result r = Cli.run("train", "--data", otherData.toString(), "--target", "y2", "--split-column", "split",
-                "--epochs", "1", "--out", dir.resolve("wrong-target").toString(), "--quiet", "--init-from",
-                start.toString());
-        assertThat(r.status()).isEqualTo(Xtal.INPUT_FAILED);
-        assertThat(r.err()).contains("--target must name the targets of").contains(": y (got y2)")
-                .doesNotContain("Exception");
+    void otherTargetsTransferEveryTensorThatFits() throws IOException {
+        Cli.Result r = Cli.run("train", "--data", otherData.toString(), "--target", "y2,y", "--split-column", "split",
+                "--config", config.toString(), "--epochs", "1", "--set", "lr=1e-30", "--out",
+                dir.resolve("transfer").toString(), "--init-from", start.toString());
+        assertThat(r.status()).as(r.toString()).isZero();
+        ModelFile first = ModelFile.read(start);
+        ModelFile next = ModelFile.read(dir.resolve("transfer/model.xtal"));
+        assertThat(next.normalisation().names()).containsExactly("y2", "y");
+        List<String> fresh = new ArrayList<>();
+        for (String n : first.weights().names()) {
+            double[] x = first.weights().get(n).toDoubleArray();
+            double[] y = next.weights().get(n).toDoubleArray();
+            if (x.length != y.length) {
+                fresh.add(n);
+                continue;
+            }
+            for (int i = 0; i < x.length; i++) {
+                assertThat(Math.abs(x[i] - y[i])).as(n).isLessThan(1e-7);
+            }
+        }
+        // two targets instead of one: only the output layer's shape changed
+        assertThat(fresh).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+        int total = first.weights().names().size();
+        assertThat(r.err()).contains("started from " + (total - fresh.size()) + " of " + total + " tensors")
+                .contains("initialised afresh: ").contains(fresh);
+        Cli.Result info = Cli.run("info", dir.resolve("transfer/model.xtal").toString());
+        assertThat(info.out()).contains("Transfer learning to other targets")
+                .contains("`" + fresh.get(0) + "`");
     }
 
     @Test

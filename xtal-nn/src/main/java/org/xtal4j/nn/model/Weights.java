@@ -81,4 +81,26 @@ public final class Weights {
             }
         }
     }
+
+    /**
+     * Transfer learning: copies every tensor whose name and shape fit an initialised parameter and leaves the
+     * other parameters as they are (e.g. an output layer for other targets). Returns the names of the
+     * parameters left unchanged, in the block's order.
+     */
+    public static List<String> loadMatching(Map<String, Parameter> parameters, NamedTensors weights) {
+        Map<String, HostTensor> fitting = new LinkedHashMap<>();
+        List<String> untouched = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            String name = e.getKey();
+            Parameter p = e.getValue();
+            if (weights.contains(name) && p.isInitialized()
+                    && Arrays.equals(p.getArray().getShape().getShape(), weights.get(name).shape())) {
+                fitting.put(name, weights.get(name));
+            } else {
+                untouched.add(name);
+            }
+        }
+        load(parameters, new NamedTensors(fitting, Map.of(), weights.source()), false);
+        return untouched;
+    }
 }

@@ -91,6 +91,9 @@ public final class Trainer {
     private final String gitCommit;
     private final Boolean progress;
     private final NamedTensors initialWeights;
+    private final boolean onlyMatchingWeights;
+    /** Parameters that kept their fresh initialisation under {@link Builder#initialWeights(NamedTensors, boolean)}. */
+    private List<String> freshParameters = List.of();
 
     private Trainer(Builder b) {
         this.plugin = Objects.requireNonNull(b.plugin, "plugin");
@@ -108,6 +111,7 @@ public final class Trainer {
         this.gitCommit = b.gitCommit != null ? b.gitCommit : this.provenance.gitCommit();   // null: detected at the end
         this.progress = b.progress;
         this.initialWeights = b.initialWeights;
+        this.onlyMatchingWeights = b.onlyMatchingWeights;
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training samples");
         }
@@ -150,8 +154,17 @@ public final class Trainer {
             Block block = plugin.newBlock(setup);
             plugin.initialize(block, root, setup);
             Map<String, Parameter> named = plugin.namedParameters(block);
-            if (initialWeights != null) {
-                Weights.load(named, initialWeights, true);   // a resumed run overwrites them from its checkpoint
+            if (initialWeights != null) {   // a resumed run overwrites them from its checkpoint
+                if (onlyMatchingWeights) {
+                    freshParameters = Weights.loadMatching(named, initialWeights);
+                    if (!quiet) {
+                        log.printf(Locale.ROOT, "started from %d of %d tensors of %s; initialised afresh: %s%n",
+                                named.size() - freshParameters.size(), named.size(), initialWeights.source(),
+                                freshParameters.isEmpty() ? "none" : String.join(", ", freshParameters));
+                    }
+                } else {
+                    Weights.load(named, initialWeights, true);
+                }
             }
             Map<String, NDArray> params = new LinkedHashMap<>();
             Map<String, NDArray> trainable = new LinkedHashMap<>();
@@ -346,6 +359,12 @@ public final class Trainer {
         double secs = st.history.stream().mapToDouble(EpochMetrics::seconds).sum();
         extra.put("trainingSeconds", secs);
         extra.set("trainConfig", config.toJson());
+        if (initialWeights != null) {
+            ObjectNode init = extra.putObject("initialWeights");
+            init.put("onlyMatching", onlyMatchingWeights);
+            ArrayNode fresh = init.putArray("freshParameters");
+            freshParameters.forEach(fresh::add);
+        }
         String commit = gitCommit != null ? gitCommit : detectGitCommit();
         Provenance p = new Provenance(provenance.dataset(), provenance.split(), config.seed(), commit, metrics,
                 Instant.now(), provenance.xtal4jVersion() == null ? Provenance.xtal4jVersionOfThisBuild()
@@ -673,6 +692,7 @@ public final class Trainer {
         private String gitCommit;
         private Boolean progress;
         private NamedTensors initialWeights;
+        private boolean onlyMatchingWeights;
 
         public Builder plugin(ModelPlugin p) {
             this.plugin = p;
@@ -758,7 +778,16 @@ public final class Trainer {
          * every parameter must be present with its shape. The optimiser state and the schedule start afresh.
          */
         public Builder initialWeights(NamedTensors w) {
+            return initialWeights(w, false);
+        }
+
+        /**
+         * With {@code onlyMatching}, transfer learning: take the tensors whose name and shape fit and keep the
+         * fresh initialisation of the others (listed in the log and the model's provenance).
+         */
+        public Builder initialWeights(NamedTensors w, boolean onlyMatching) {
             this.initialWeights = w;
+            this.onlyMatchingWeights = onlyMatching;
             return this;
         }
 
