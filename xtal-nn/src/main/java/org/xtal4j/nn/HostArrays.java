@@ -41,4 +41,11 @@ public final class HostArrays {
     public static NDArray of(NDManager manager, double[] values, DataType type, long... shape) {
         return of(manager, values, type, new Shape(shape));
     }
+
+    /** float32 values in the given shape (no double detour), from the start of a possibly longer array. */
+    public static NDArray of(NDManager manager, float[] values, long... shape) {
+        Shape s = new Shape(shape);
+        return owned(manager.create(java.nio.FloatBuffer.wrap(values, 0, Math.toIntExact(s.size())), s,
+                DataType.FLOAT32));
+    }
 }

@@ -388,7 +388,8 @@ public final class CrystalformerBlock extends AbstractBlock {
             // β_ij = W^E ψ̄_ij (d = 16 per head), made from the host ψ̄ and dropped after the matmul; its
             // gradient with respect to π flows through the sum below
             NDArray beta;
-            try (NDArray host = HostArrays.of(mgr, r.psi, dt, b, nm, nh, nm, kk);
+            try (NDArray host = r.psiF != null ? HostArrays.of(mgr, r.psiF, b, nm, nh, nm, kk)
+                    : HostArrays.of(mgr, r.psi, dt, b, nm, nh, nm, kk);
                  NDArray view = host.transpose(2, 0, 1, 3, 4);
                  NDArray psi = view.reshape(nh, (long) b * nm * nm, kk)) {                          // (H, B·n·n, K)
                 beta = psi.matMul(weValue.transpose(0, 2, 1))                                      // (H, B·n·n, d)
@@ -420,7 +421,7 @@ public final class CrystalformerBlock extends AbstractBlock {
         int[] sizes = f.layout.sizes();
         int kk = cfg.valuePeDistReal();
         double[] alpha = new double[(int) f.edges * nh];
-        double[] psi = r.psi == null ? null : new double[(int) f.edges * nh * kk];
+        double[] psi = r.hasPsi() ? new double[(int) f.edges * nh * kk] : null;
         int e = 0;
         for (int c = 0; c < sizes.length; c++) {
             for (int i = 0; i < sizes[c]; i++) {
@@ -428,8 +429,7 @@ public final class CrystalformerBlock extends AbstractBlock {
                     for (int hh = 0; hh < nh; hh++) {
                         alpha[e * nh + hh] = r.alpha[((c * nm + i) * nm + j) * nh + hh];
                         if (psi != null) {
-                            System.arraycopy(r.psi, (((c * nm + i) * nh + hh) * nm + j) * kk, psi,
-                                    (e * nh + hh) * kk, kk);
+                            r.psiInto((((c * nm + i) * nh + hh) * nm + j) * kk, psi, (e * nh + hh) * kk, kk);
                         }
                     }
                     e++;

@@ -26,22 +26,62 @@ final class PeriodicSums {
         return float32 ? 26.0 : 40.0;
     }
 
-    /** The results of one layer. */
+    /**
+     * The results of one layer. ψ̄ and ∂ψ̄/∂a (K times larger than α) are stored in the model's precision:
+     * float32 models get {@code float[]} (half the memory to zero, write and copy), float64 ones {@code double[]};
+     * the other pair is null.
+     */
     static final class Result {
         final double[] alpha;
         final double[] dAlpha;
         final double[] psi;
         final double[] dPsi;
+        final float[] psiF;
+        final float[] dPsiF;
         /** Box half-widths per (atom, head) in compact atom order, 3 per entry (for traces). */
         final int[] boxes;
 
-        Result(double[] alpha, double[] dAlpha, double[] psi, double[] dPsi, int[] boxes) {
+        Result(double[] alpha, double[] dAlpha, double[] psi, double[] dPsi, float[] psiF, float[] dPsiF,
+               int[] boxes) {
             this.alpha = alpha;
             this.dAlpha = dAlpha;
             this.psi = psi;
             this.dPsi = dPsi;
+            this.psiF = psiF;
+            this.dPsiF = dPsiF;
             this.boxes = boxes;
         }
+
+        boolean hasPsi() {
+            return psi != null || psiF != null;
+        }
+
+        /** ψ̄ of one (crystal, i, head, j) entry: K values from {@code from}, as doubles into {@code to}. */
+        void psiInto(int from, double[] to, int at, int k) {
+            if (psiF != null) {
+                for (int u = 0; u < k; u++) {
+                    to[at + u] = psiF[from + u];
+                }
+            } else {
+                System.arraycopy(psi, from, to, at, k);
+            }
+        }
+    }
+
+    /**
+     * The float32 ψ̄ and ∂ψ̄/∂a arrays of this thread's last call, reused by its next one: they are the largest
+     * arrays of a step (B·n²·H·K, 170 MB each for 80 cells of 32 atoms), and a fresh one costs a zeroing pass
+     * and garbage. A result is consumed before the thread's next call (the chunks of a layer run one after the
+     * other), so reuse is safe; padding entries, which a fresh array would hold as 0, are zeroed explicitly.
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private static float[] scratch(int which, int length) {
+        float[][] held = SCRATCH.get();
+        if (held[which].length < length) {
+            held[which] = new float[length];
+        }
+        return held[which];
     }
 
     private PeriodicSums() {
@@ -68,8 +108,14 @@ final class PeriodicSums {
         int k = withPsi ? images.get(0).kCount() : 0;
         double[] alpha = new double[b * nm * nm * heads];
         double[] dAlpha = gradients ? new double[alpha.length] : null;
-        double[] psi = withPsi ? new double[alpha.length * k] : null;
-        double[] dPsi = withPsi && gradients ? new double[psi.length] : null;
+        boolean asFloat = withPsi && float32;
+        double[] psi = withPsi && !asFloat ? new double[alpha.length * k] : null;
+        double[] dPsi = psi != null && gradients ? new double[psi.length] : null;
+        float[] psiF = asFloat ? scratch(0, alpha.length * k) : null;
+        float[] dPsiF = psiF != null && gradients ? scratch(1, alpha.length * k) : null;
+        if (psiF != null) {
+            zeroPaddedRows(layout, heads, k, psiF, dPsiF);
+        }
         int[] boxes = new int[layout.atomCount() * heads * 3];
         int[] crystalOf = layout.crystalOfAtom();
         int[] atomOffset = layout.atomOffsets();
@@ -77,19 +123,44 @@ final class PeriodicSums {
             int c = crystalOf[atom];
             int i = atom - atomOffset[c];
             row(images.get(c), c, i, atom, nm, a, heads, cutoffSigma, fixedCutoff, minRange, float32, k,
-                    cut, alpha, dAlpha, psi, dPsi, boxes);
+                    cut, alpha, dAlpha, psi, dPsi, psiF, dPsiF, boxes);
         });
-        return new Result(alpha, dAlpha, psi, dPsi, boxes);
+        return new Result(alpha, dAlpha, psi, dPsi, psiF, dPsiF, boxes);
+    }
+
+    /** ψ̄ entries of padding atoms i (all heads and j), which the kernel never writes. */
+    private static void zeroPaddedRows(PaddedLayout layout, int heads, int k, float[] psiF, float[] dPsiF) {
+        int nm = layout.maxAtoms();
+        int[] sizes = layout.sizes();
+        int rowLength = heads * nm * k;
+        for (int c = 0; c < sizes.length; c++) {
+            int from = (c * nm + sizes[c]) * rowLength;
+            int to = (c + 1) * nm * rowLength;
+            java.util.Arrays.fill(psiF, from, to, 0f);
+            if (dPsiF != null) {
+                java.util.Arrays.fill(dPsiF, from, to, 0f);
+            }
+        }
     }
 
     private static void row(PairImages im, int c, int i, int atom, int nm, double[] aAll, int heads,
                             double cutoffSigma, double fixedCutoff, int minRange, boolean float32, int k,
-                            double cut, double[] alpha, double[] dAlpha, double[] psi, double[] dPsi, int[] boxes) {
+                            double cut, double[] alpha, double[] dAlpha, double[] psi, double[] dPsi,
+                            float[] psiF, float[] dPsiF, int[] boxes) {
+        boolean grads = dPsi != null || dPsiF != null;
         int n = im.n;
         int win = im.window;
         double[] acc = new double[k + win];
         double[] accD = new double[k + win];
         for (int h = 0; h < heads; h++) {
+            if (psiF != null && n < nm) {   // padding keys j ≥ n of a reused array
+                int pad = (((c * nm + i) * heads + h) * nm + n) * k;
+                int padEnd = pad + (nm - n) * k;
+                java.util.Arrays.fill(psiF, pad, padEnd, 0f);
+                if (dPsiF != null) {
+                    java.util.Arrays.fill(dPsiF, pad, padEnd, 0f);
+                }
+            }
             double a = aAll[atom * heads + h];
             int[] r = box(im, a, cutoffSigma, fixedCutoff, minRange, float32);
             System.arraycopy(r, 0, boxes, (atom * heads + h) * 3, 3);
@@ -114,7 +185,7 @@ final class PeriodicSums {
                 double s1 = 0;
                 if (k > 0) {
                     java.util.Arrays.fill(acc, 0);
-                    if (dPsi != null) {
+                    if (grads) {
                         java.util.Arrays.fill(accD, 0);
                     }
                 }
@@ -130,7 +201,7 @@ final class PeriodicSums {
                         int q = t - s;
                         int k0 = first[q];
                         int base = q * win;
-                        if (dPsi == null) {
+                        if (!grads) {
                             for (int u = 0; u < win; u++) {
                                 acc[k0 + u] += w * phi[base + u];
                             }
@@ -153,11 +224,21 @@ final class PeriodicSums {
                 if (k > 0) {
                     int pp = (((c * nm + i) * heads + h) * nm + j) * k;
                     double inv = 1 / s0;
-                    for (int u = 0; u < k; u++) {
-                        double m = acc[u] * inv;
-                        psi[pp + u] = m;
-                        if (dPsi != null) {
-                            dPsi[pp + u] = accD[u] * inv - ed2 * m;
+                    if (psiF != null) {
+                        for (int u = 0; u < k; u++) {
+                            double m = acc[u] * inv;
+                            psiF[pp + u] = (float) m;
+                            if (dPsiF != null) {
+                                dPsiF[pp + u] = (float) (accD[u] * inv - ed2 * m);
+                            }
+                        }
+                    } else {
+                        for (int u = 0; u < k; u++) {
+                            double m = acc[u] * inv;
+                            psi[pp + u] = m;
+                            if (dPsi != null) {
+                                dPsi[pp + u] = accD[u] * inv - ed2 * m;
+                            }
                         }
                     }
                 }
@@ -180,9 +261,16 @@ final class PeriodicSums {
                 for (int j = 0; j < nm; j++) {
                     double w = pi[((c * heads + h) * nm + i) * nm + j];
                     int in = (((c * nm + i) * heads + h) * nm + j) * k;
-                    for (int u = 0; u < k; u++) {
-                        psiSum[out + u] += w * r.psi[in + u];
-                        dSum[out + u] += w * r.dPsi[in + u];
+                    if (r.psiF != null) {
+                        for (int u = 0; u < k; u++) {
+                            psiSum[out + u] += w * r.psiF[in + u];
+                            dSum[out + u] += w * r.dPsiF[in + u];
+                        }
+                    } else {
+                        for (int u = 0; u < k; u++) {
+                            psiSum[out + u] += w * r.psi[in + u];
+                            dSum[out + u] += w * r.dPsi[in + u];
+                        }
                     }
                 }
             }
