@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "reproduce",
         description = "Re-run a benchmark (a JSON file from benchmarks/: the xtal command line of the run and the "
-                + "metrics it gave) and print expected against obtained. ${shared} in the command stands for the "
-                + "shared data folder, ${out} for the output folder.",
+                + "metrics it gave) and print expected against obtained. $${shared} in the command stands for the "
+                + "shared data folder, $${out} for the output folder.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every metric is within the tolerance", "1:the run failed or a metric is off",
                 "2:usage error"})

@@ -132,4 +132,11 @@ class ReproduceSplitTest {
         // the model records the commit of the checkout it was trained from (tests run inside one)
         assertThat(card.out()).contains("**xtal4j commit:** " + Checkout.commit().orElseThrow());
     }
+
+    @Test
+    void reproduceHelpShowsThePlaceholdersOfTheCommand() {
+        Cli.Result help = Cli.run("reproduce", "--help");
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("${shared} in the command stands for the shared data "
+                + "folder, ${out} for the output folder").doesNotContain("null in the command");
+    }
 }
