@@ -150,9 +150,8 @@ final class PeriodicSums {
         boolean grads = dPsi != null || dPsiF != null;
         int n = im.n;
         int win = im.window;
-        // kept all-zero between pairs: only the bins a pair touched are read and reset
-        double[] acc = new double[k];
-        double[] accD = new double[k];
+        double[] acc = new double[k + win];
+        double[] accD = new double[k + win];
         for (int h = 0; h < heads; h++) {
             if (psiF != null && n < nm) {   // padding keys j ≥ n of a reused array
                 int pad = (((c * nm + i) * heads + h) * nm + n) * k;
@@ -184,8 +183,12 @@ final class PeriodicSums {
                 int[] first = k > 0 ? im.firstBins(p) : null;
                 double s0 = 0;
                 double s1 = 0;
-                int lo = k;   // the bins [lo, hi) some image touched; the others stay 0
-                int hi = 0;
+                if (k > 0) {
+                    java.util.Arrays.fill(acc, 0);
+                    if (grads) {
+                        java.util.Arrays.fill(accD, 0);
+                    }
+                }
                 for (int t = t0; t < end; t++) {
                     if (!PairImages.inBox(im.boxCode[t], r[0], r[1], r[2])) {
                         continue;
@@ -198,8 +201,6 @@ final class PeriodicSums {
                         int q = t - s;
                         int k0 = first[q];
                         int base = q * win;
-                        lo = Math.min(lo, k0);
-                        hi = Math.max(hi, k0 + win);
                         if (!grads) {
                             for (int u = 0; u < win; u++) {
                                 acc[k0 + u] += w * phi[base + u];
@@ -223,32 +224,22 @@ final class PeriodicSums {
                 if (k > 0) {
                     int pp = (((c * nm + i) * heads + h) * nm + j) * k;
                     double inv = 1 / s0;
-                    if (psiF != null) {   // a reused array: the untouched bins are written as 0
-                        java.util.Arrays.fill(psiF, pp, pp + lo, 0f);
-                        java.util.Arrays.fill(psiF, pp + Math.max(lo, hi), pp + k, 0f);
-                        if (dPsiF != null) {
-                            java.util.Arrays.fill(dPsiF, pp, pp + lo, 0f);
-                            java.util.Arrays.fill(dPsiF, pp + Math.max(lo, hi), pp + k, 0f);
-                        }
-                        for (int u = lo; u < hi; u++) {
+                    if (psiF != null) {
+                        for (int u = 0; u < k; u++) {
                             double m = acc[u] * inv;
                             psiF[pp + u] = (float) m;
                             if (dPsiF != null) {
                                 dPsiF[pp + u] = (float) (accD[u] * inv - ed2 * m);
                             }
                         }
-                    } else {   // a fresh array: the untouched bins are 0 already
-                        for (int u = lo; u < hi; u++) {
+                    } else {
+                        for (int u = 0; u < k; u++) {
                             double m = acc[u] * inv;
                             psi[pp + u] = m;
                             if (dPsi != null) {
                                 dPsi[pp + u] = accD[u] * inv - ed2 * m;
                             }
                         }
-                    }
-                    for (int u = lo; u < hi; u++) {
-                        acc[u] = 0;
-                        accD[u] = 0;
                     }
                 }
             }
