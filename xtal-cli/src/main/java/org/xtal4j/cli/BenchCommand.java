@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
@@ -30,7 +29,6 @@ import org.xtal4j.nn.model.Sample;
 import org.xtal4j.nn.perf.CrystalformerFlops;
 import org.xtal4j.nn.perf.MatmulProbe;
 import org.xtal4j.nn.perf.ThroughputBench;
-import org.xtal4j.nn.train.TargetNormaliser;
 import org.xtal4j.nn.train.TrainConfig;
 import org.xtal4j.structure.Structure;
 import org.xtal4j.symmetry.PrimitiveCellFinder;
@@ -284,13 +282,7 @@ final class BenchCommand implements Callable<Integer> {
         if (structures.isEmpty()) {
             throw new CliFailure(data + ": no structure with at most " + maxAtoms + " atoms");
         }
-        Normalisation norm;
-        try {
-            norm = TargetNormaliser.fit(structures, ld.targets(), Map.of(),
-                    TargetNormaliser.Mode.parse(tc.normalizeTargets()));
-        } catch (IllegalArgumentException e) {
-            throw new CliFailure(e.getMessage());
-        }
+        Normalisation norm = TrainCommand.fitNormalisation(structures, ld.targets(), tc);
         ModelSetup setup = new ModelSetup(mc, norm, TrainCommand.vocabulary(), prec);
         List<Sample> samples = new ArrayList<>();
         int skipped = 0;

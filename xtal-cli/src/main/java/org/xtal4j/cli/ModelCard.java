@@ -2,6 +2,7 @@ package org.xtal4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +54,7 @@ final class ModelCard {
                     .append(InitialModel.markdown(extra.get(InitialModel.KEY)));
             JsonNode init = extra.path("initialWeights");
             if (init.path("onlyMatching").asBoolean(false)) {
-                List<String> fresh = new java.util.ArrayList<>();
+                List<String> fresh = new ArrayList<>();
                 init.path("freshParameters").forEach(n -> fresh.add("`" + n.asText() + "`"));
                 sb.append("- Transfer learning to other targets: the target normalisation was fitted afresh; ")
                         .append(fresh.isEmpty() ? "every tensor was taken from the file"

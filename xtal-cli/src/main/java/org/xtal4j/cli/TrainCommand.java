@@ -217,13 +217,7 @@ final class TrainCommand implements Callable<Integer> {
         if (continued) {
             setup = new ModelSetup(mc, start.normalisation(), start.elements(), prec);
         } else {
-            Normalisation norm;
-            try {
-                norm = TargetNormaliser.fit(trainStructures, ld.targets(), Map.of(),
-                        TargetNormaliser.Mode.parse(tc.normalizeTargets()));
-            } catch (IllegalArgumentException e) {
-                throw new CliFailure(e.getMessage());
-            }
+            Normalisation norm = fitNormalisation(trainStructures, ld.targets(), tc);
             setup = plugin.fitToTrainingData(new ModelSetup(mc, norm, start != null ? start.elements() : vocabulary(),
                     prec), trainStructures);
         }
@@ -451,6 +445,16 @@ final class TrainCommand implements Callable<Integer> {
         ObjectNode merged = fromFile.deepCopy();
         merged.setAll(user);
         return merged;
+    }
+
+    /** The target normalisation of the configuration's mode, fitted to the training structures' labels. */
+    static Normalisation fitNormalisation(List<Structure> structures, List<String> targets, TrainConfig tc) {
+        try {
+            return TargetNormaliser.fit(structures, targets, Map.of(),
+                    TargetNormaliser.Mode.parse(tc.normalizeTargets()));
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure(e.getMessage());
+        }
     }
 
     /** Elements H..Cf (Z 1..98), Crystalformer's fixed one-hot vocabulary. */

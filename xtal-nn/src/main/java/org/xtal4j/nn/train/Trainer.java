@@ -92,8 +92,6 @@ public final class Trainer {
     private final Boolean progress;
     private final NamedTensors initialWeights;
     private final boolean onlyMatchingWeights;
-    /** Parameters that kept their fresh initialisation under {@link Builder#initialWeights(NamedTensors, boolean)}. */
-    private List<String> freshParameters = List.of();
 
     private Trainer(Builder b) {
         this.plugin = Objects.requireNonNull(b.plugin, "plugin");
@@ -154,6 +152,7 @@ public final class Trainer {
             Block block = plugin.newBlock(setup);
             plugin.initialize(block, root, setup);
             Map<String, Parameter> named = plugin.namedParameters(block);
+            List<String> freshParameters = List.of();
             if (initialWeights != null) {   // a resumed run overwrites them from its checkpoint
                 if (onlyMatchingWeights) {
                     freshParameters = Weights.loadMatching(named, initialWeights);
@@ -190,6 +189,7 @@ public final class Trainer {
                         log.printf(Locale.ROOT, "resuming after epoch %d of %d%n", st.epochsDone, epochs);
                     }
                 }
+                st.freshParameters = freshParameters;
                 int until = stopAfterEpochs > 0 ? Math.min(epochs, st.epochsDone + stopAfterEpochs) : epochs;
                 for (int epoch = st.epochsDone; epoch < until && !st.stopped; epoch++) {
                     backend.seed(config.seed() + 1_000_003L * (epoch + 1));
@@ -363,7 +363,7 @@ public final class Trainer {
             ObjectNode init = extra.putObject("initialWeights");
             init.put("onlyMatching", onlyMatchingWeights);
             ArrayNode fresh = init.putArray("freshParameters");
-            freshParameters.forEach(fresh::add);
+            st.freshParameters.forEach(fresh::add);
         }
         String commit = gitCommit != null ? gitCommit : detectGitCommit();
         Provenance p = new Provenance(provenance.dataset(), provenance.split(), config.seed(), commit, metrics,
@@ -573,6 +573,8 @@ public final class Trainer {
         int badEpochs;
         boolean stopped;
         final List<EpochMetrics> history = new ArrayList<>();
+        /** Parameters that kept their fresh initialisation under {@link Builder#initialWeights(NamedTensors, boolean)}. */
+        List<String> freshParameters = List.of();
     }
 
     private void writeCheckpoint(Path file, State st, Map<String, Parameter> named, Adam opt, SwaAverage swa,
