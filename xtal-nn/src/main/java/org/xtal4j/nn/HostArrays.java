@@ -48,4 +48,28 @@ public final class HostArrays {
         return owned(manager.create(java.nio.FloatBuffer.wrap(values, 0, Math.toIntExact(s.size())), s,
                 DataType.FLOAT32));
     }
+
+    /** Per thread, the direct buffer that {@link #borrowed} copies into, grown as needed and reused. */
+    private static final ThreadLocal<java.nio.ByteBuffer[]> DIRECT = ThreadLocal.withInitial(
+            () -> new java.nio.ByteBuffer[1]);
+
+    /**
+     * float32 values in the given shape, through one copy into this thread's reused direct buffer, which libtorch
+     * wraps without a copy of its own. The array is valid only until this thread's next call: close it before,
+     * and use it only in operations whose result does not keep it (no operand that requires a gradient, so
+     * that autograd saves nothing). Halves the copying of large read-once inputs against {@link #of}.
+     */
+    public static NDArray borrowed(NDManager manager, float[] values, long... shape) {
+        Shape s = new Shape(shape);
+        int bytes = Math.multiplyExact(Math.toIntExact(s.size()), Float.BYTES);
+        java.nio.ByteBuffer[] held = DIRECT.get();
+        if (held[0] == null || held[0].capacity() < bytes) {
+            held[0] = null; // let the old one go before the new one is allocated
+            held[0] = java.nio.ByteBuffer.allocateDirect(bytes).order(java.nio.ByteOrder.nativeOrder());
+        }
+        java.nio.ByteBuffer buf = held[0].duplicate().order(java.nio.ByteOrder.nativeOrder());
+        buf.clear().limit(bytes);
+        buf.asFloatBuffer().put(values, 0, bytes / Float.BYTES);
+        return manager.create(buf.slice().order(java.nio.ByteOrder.nativeOrder()), s, DataType.FLOAT32);
+    }
 }

@@ -365,52 +365,67 @@ public final class CrystalformerBlock extends AbstractBlock {
             r = PeriodicSums.compute(f.images, f.layout, aHost, nh, sigmaRule, fixedCutoff, minRange,
                     dt == DataType.FLOAT32, we != null, grads, PeriodicSums.cut(dt == DataType.FLOAT32));
         }
-        NDArray aPad = f.toPadded(a).reshape(b, nm, nh);
-        NDArray aDelta = grads ? aPad.sub(aPad.stopGradient()) : null;   // zero, carries ∂/∂a
-        NDArray alpha = HostArrays.of(mgr, r.alpha, dt, b, nm, nm, nh);
-        if (grads) {
-            alpha = alpha.add(aDelta.reshape(b, nm, 1, nh).mul(HostArrays.of(mgr, r.dAlpha, dt, b, nm, nm, nh)));
-        }
-        if (trace != null) {
-            recordFusedTrace(l, r, we, f, trace, mgr, dt);
-            NDArray probe = trace.probe("layer" + l + ".grad_alpha", mgr.zeros(new Shape(f.edges, nh), dt));
-            alpha = alpha.add(f.pairsToPadded(probe).reshape(b, nm, nm, nh));
-        }
-        NDArray qp = f.toPadded(q).reshape(b, nm, nh, d).transpose(0, 2, 1, 3);   // (B, H, n, d)
-        NDArray kp = f.toPadded(k).reshape(b, nm, nh, d).transpose(0, 2, 3, 1);   // (B, H, d, n)
-        NDArray vp = f.toPadded(v).reshape(b, nm, nh, d).transpose(0, 2, 1, 3);   // (B, H, n, d)
-        NDArray s = Scalars.div(qp.matMul(kp), Math.sqrt(d)).add(alpha.transpose(0, 3, 1, 2)).add(f.keyMask(dt));
-        NDArray pi = s.softmax(3);                                                  // over keys j
-        NDArray y = pi.matMul(vp).transpose(0, 2, 1, 3);                            // (B, n, H, d)
-        if (we != null) {
-            int kk = cfg.valuePeDistReal();
-            NDArray weValue = we.stopGradient();
-            // β_ij = W^E ψ̄_ij (d = 16 per head), made from the host ψ̄ and dropped after the matmul; its
-            // gradient with respect to π flows through the sum below
-            NDArray beta;
-            try (NDArray host = r.psiF != null ? HostArrays.of(mgr, r.psiF, b, nm, nh, nm, kk)
-                    : HostArrays.of(mgr, r.psi, dt, b, nm, nh, nm, kk);
-                 NDArray view = host.transpose(2, 0, 1, 3, 4);
-                 NDArray psi = view.reshape(nh, (long) b * nm * nm, kk)) {                          // (H, B·n·n, K)
-                beta = psi.matMul(weValue.transpose(0, 2, 1))                                      // (H, B·n·n, d)
-                        .reshape(nh, b, nm, nm, d).transpose(1, 0, 2, 3, 4);                      // (B, H, n, n, d)
-            }
-            y = y.add(pi.expandDims(4).mul(beta).sum(new int[] {3}).transpose(0, 2, 1, 3));     // (B, n, H, d)
+        NDArray y;
+        NDArray aDelta;
+        NDArray pi;
+        try (StageTimes.Timer t = StageTimes.time("attention: scores")) {
+            NDArray aPad = f.toPadded(a).reshape(b, nm, nh);
+            aDelta = grads ? aPad.sub(aPad.stopGradient()) : null;   // zero, carries ∂/∂a
+            NDArray alpha = HostArrays.of(mgr, r.alpha, dt, b, nm, nm, nh);
             if (grads) {
-                // ∂/∂W^E = g ⊗ Σ_j π_ij ψ̄_ij and ∂/∂a = (W^Eᵀ g)·Σ_j π_ij ∂ψ̄_ij/∂a, injected as terms of value
-                // zero; the π-weighted sums over j are made on the host
-                double[][] sums = PeriodicSums.weighted(r, pi.toType(DataType.FLOAT64, false).toDoubleArray(),
-                        b, nm, nh, kk);
-                NDArray psiSum = HostArrays.of(mgr, sums[0], dt, (long) b * nm, nh, kk).transpose(1, 0, 2);
-                NDArray dSum = HostArrays.of(mgr, sums[1], dt, (long) b * nm, nh, kk).transpose(1, 0, 2);
-                NDArray weDelta = we.sub(weValue).transpose(0, 2, 1);                            // (H, K, d), zero
-                NDArray viaW = psiSum.matMul(weDelta);                                            // (H, B·n, d)
-                NDArray viaA = dSum.mul(aDelta.reshape((long) b * nm, nh).transpose().expandDims(2))
-                        .matMul(weValue.transpose(0, 2, 1));
-                y = y.add(viaW.add(viaA).transpose(1, 0, 2).reshape(b, nm, nh, d));
+                alpha = alpha.add(aDelta.reshape(b, nm, 1, nh).mul(HostArrays.of(mgr, r.dAlpha, dt, b, nm, nm, nh)));
+            }
+            if (trace != null) {
+                recordFusedTrace(l, r, we, f, trace, mgr, dt);
+                NDArray probe = trace.probe("layer" + l + ".grad_alpha", mgr.zeros(new Shape(f.edges, nh), dt));
+                alpha = alpha.add(f.pairsToPadded(probe).reshape(b, nm, nm, nh));
+            }
+            NDArray qp = f.toPadded(q).reshape(b, nm, nh, d).transpose(0, 2, 1, 3);   // (B, H, n, d)
+            NDArray kp = f.toPadded(k).reshape(b, nm, nh, d).transpose(0, 2, 3, 1);   // (B, H, d, n)
+            NDArray vp = f.toPadded(v).reshape(b, nm, nh, d).transpose(0, 2, 1, 3);   // (B, H, n, d)
+            NDArray s = Scalars.div(qp.matMul(kp), Math.sqrt(d)).add(alpha.transpose(0, 3, 1, 2)).add(f.keyMask(dt));
+            pi = s.softmax(3);                                                          // over keys j
+            y = pi.matMul(vp).transpose(0, 2, 1, 3);                                    // (B, n, H, d)
+        }
+        if (we != null) {
+            try (StageTimes.Timer t = StageTimes.time("attention: values")) {
+                y = y.add(valueEncoding(r, pi, we, aDelta, b, nm, mgr, dt));
             }
         }
         return f.toCompact(y.reshape((long) b * nm, dm));
+    }
+
+    /**
+     * Σ_j π_ij β_ij with β_ij = W^E ψ̄_ij, as (B, n, H, d). Its value is W^E Σ_j π_ij ψ̄_ij, from the π-weighted
+     * sum made on the host, so inference never moves ψ̄ (B·n²·H·K) into libtorch. W^E enters that product with its
+     * gradient; with an autograd recording, terms of value zero add the rest of the exact first-order gradient:
+     * ∂/∂a through (Σ_j π_ij ∂ψ̄_ij/∂a)·(a − sg(a)) and ∂/∂π through Σ_j (π_ij − sg(π_ij)) β_ij, where β
+     * (B·n²·H·d, a quarter of ψ̄) is made from the head-major ψ̄ by one batched matmul.
+     */
+    private NDArray valueEncoding(PeriodicSums.Result r, NDArray pi, NDArray we, NDArray aDelta, int b, int nm,
+                                  NDManager mgr, DataType dt) {
+        int nh = cfg.headNum();
+        int d = cfg.headDim();
+        int kk = cfg.valuePeDistReal();
+        long rows = (long) b * nm;
+        double[][] sums = PeriodicSums.weighted(r, pi.toType(DataType.FLOAT64, false).toDoubleArray(), b, nm, nh, kk);
+        NDArray weighted = HostArrays.of(mgr, sums[0], dt, nh, rows, kk);                     // (H, B·n, K)
+        NDArray out;
+        if (aDelta == null) {
+            out = weighted.matMul(we.transpose(0, 2, 1));                                      // (H, B·n, d)
+        } else {
+            NDArray dWeighted = HostArrays.of(mgr, sums[1], dt, nh, rows, kk);
+            NDArray aH = aDelta.reshape(rows, nh).transpose().expandDims(2);                 // (H, B·n, 1), zero
+            out = weighted.add(dWeighted.mul(aH)).matMul(we.transpose(0, 2, 1));
+            NDArray beta;
+            try (NDArray psi = r.psiF != null ? HostArrays.borrowed(mgr, r.psiF, nh, rows * nm, kk)
+                    : HostArrays.of(mgr, r.psi, dt, nh, rows * nm, kk)) {                       // (H, B·n·n, K)
+                beta = psi.matMul(we.stopGradient().transpose(0, 2, 1)).reshape(nh * rows, nm, d);
+            }
+            NDArray piDelta = pi.sub(pi.stopGradient()).transpose(1, 0, 2, 3).reshape(nh * rows, 1, nm);
+            out = out.add(piDelta.matMul(beta).reshape(nh, rows, d));
+        }
+        return out.reshape(nh, b, nm, d).transpose(1, 2, 0, 3);                               // (B, n, H, d)
     }
 
     /** α, ψ̄, β (= W^E ψ̄) and the boxes of the fused kernel in the fixtures' compact edge order. */
@@ -429,7 +444,7 @@ public final class CrystalformerBlock extends AbstractBlock {
                     for (int hh = 0; hh < nh; hh++) {
                         alpha[e * nh + hh] = r.alpha[((c * nm + i) * nm + j) * nh + hh];
                         if (psi != null) {
-                            r.psiInto((((c * nm + i) * nh + hh) * nm + j) * kk, psi, (e * nh + hh) * kk, kk);
+                            r.psiInto(PeriodicSums.psiOffset(sizes.length, nm, kk, c, i, hh, j), psi, (e * nh + hh) * kk, kk);
                         }
                     }
                     e++;

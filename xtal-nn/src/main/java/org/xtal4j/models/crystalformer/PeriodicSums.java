@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * (cut = 40 in float64: 4e−18 per image; 26 in float32: 5e−12 per image, 1e−9 for a few hundred).
  *
  * <p>Outputs use the padded batch layout of {@link PaddedLayout}: α and ∂α/∂a as (B, n, n, H), ψ̄ and ∂ψ̄/∂a
- * as (B, n, H, n, K) with n the largest crystal; entries of padding stay 0.
+ * head-major as (H, B, n, n, K) with n the largest crystal, so that the per-head projection W^E ψ̄ reads them
+ * as one contiguous (H, B·n·n, K) matrix; entries of padding stay 0.
  */
 final class PeriodicSums {
 
@@ -56,7 +57,7 @@ final class PeriodicSums {
             return psi != null || psiF != null;
         }
 
-        /** ψ̄ of one (crystal, i, head, j) entry: K values from {@code from}, as doubles into {@code to}. */
+        /** ψ̄ of one entry (from {@link #psiOffset}): K values, as doubles into {@code to}. */
         void psiInto(int from, double[] to, int at, int k) {
             if (psiF != null) {
                 for (int u = 0; u < k; u++) {
@@ -85,6 +86,11 @@ final class PeriodicSums {
     }
 
     private PeriodicSums() {
+    }
+
+    /** Offset of ψ̄ (and ∂ψ̄/∂a) of pair (i, j) of crystal c and head h among B crystals of n padded atoms. */
+    static int psiOffset(int b, int nm, int k, int c, int i, int h, int j) {
+        return (((h * b + c) * nm + i) * nm + j) * k;
     }
 
     /**
@@ -122,7 +128,7 @@ final class PeriodicSums {
         IntStream.range(0, layout.atomCount()).parallel().forEach(atom -> {
             int c = crystalOf[atom];
             int i = atom - atomOffset[c];
-            row(images.get(c), c, i, atom, nm, a, heads, cutoffSigma, fixedCutoff, minRange, float32, k,
+            row(images.get(c), b, c, i, atom, nm, a, heads, cutoffSigma, fixedCutoff, minRange, float32, k,
                     cut, alpha, dAlpha, psi, dPsi, psiF, dPsiF, boxes);
         });
         return new Result(alpha, dAlpha, psi, dPsi, psiF, dPsiF, boxes);
@@ -132,18 +138,20 @@ final class PeriodicSums {
     private static void zeroPaddedRows(PaddedLayout layout, int heads, int k, float[] psiF, float[] dPsiF) {
         int nm = layout.maxAtoms();
         int[] sizes = layout.sizes();
-        int rowLength = heads * nm * k;
-        for (int c = 0; c < sizes.length; c++) {
-            int from = (c * nm + sizes[c]) * rowLength;
-            int to = (c + 1) * nm * rowLength;
-            java.util.Arrays.fill(psiF, from, to, 0f);
-            if (dPsiF != null) {
-                java.util.Arrays.fill(dPsiF, from, to, 0f);
+        int b = sizes.length;
+        for (int h = 0; h < heads; h++) {
+            for (int c = 0; c < b; c++) {
+                int from = psiOffset(b, nm, k, c, sizes[c], h, 0);
+                int to = psiOffset(b, nm, k, c + 1, 0, h, 0);
+                java.util.Arrays.fill(psiF, from, to, 0f);
+                if (dPsiF != null) {
+                    java.util.Arrays.fill(dPsiF, from, to, 0f);
+                }
             }
         }
     }
 
-    private static void row(PairImages im, int c, int i, int atom, int nm, double[] aAll, int heads,
+    private static void row(PairImages im, int b, int c, int i, int atom, int nm, double[] aAll, int heads,
                             double cutoffSigma, double fixedCutoff, int minRange, boolean float32, int k,
                             double cut, double[] alpha, double[] dAlpha, double[] psi, double[] dPsi,
                             float[] psiF, float[] dPsiF, int[] boxes) {
@@ -154,7 +162,7 @@ final class PeriodicSums {
         double[] accD = new double[k + win];
         for (int h = 0; h < heads; h++) {
             if (psiF != null && n < nm) {   // padding keys j ≥ n of a reused array
-                int pad = (((c * nm + i) * heads + h) * nm + n) * k;
+                int pad = psiOffset(b, nm, k, c, i, h, n);
                 int padEnd = pad + (nm - n) * k;
                 java.util.Arrays.fill(psiF, pad, padEnd, 0f);
                 if (dPsiF != null) {
@@ -222,7 +230,7 @@ final class PeriodicSums {
                     dAlpha[pa] = ed2;
                 }
                 if (k > 0) {
-                    int pp = (((c * nm + i) * heads + h) * nm + j) * k;
+                    int pp = psiOffset(b, nm, k, c, i, h, j);
                     double inv = 1 / s0;
                     if (psiF != null) {
                         for (int u = 0; u < k; u++) {
@@ -247,29 +255,41 @@ final class PeriodicSums {
     }
 
     /**
-     * Σ_j π_ij ψ̄_ij and Σ_j π_ij ∂ψ̄_ij/∂a per (crystal, atom, head), (B·n, H, K) each, from the attention
-     * weights π (B, H, n, n); padding stays 0.
+     * Σ_j π_ij ψ̄_ij and, when the result holds ∂ψ̄/∂a, Σ_j π_ij ∂ψ̄_ij/∂a per (head, crystal, atom): (H, B·n, K)
+     * each, from the attention weights π (B, H, n, n); padding stays 0 (the second is null without ∂ψ̄/∂a).
      */
     static double[][] weighted(Result r, double[] pi, int b, int nm, int heads, int k) {
-        double[] psiSum = new double[b * nm * heads * k];
-        double[] dSum = new double[psiSum.length];
+        boolean withD = r.dPsi != null || r.dPsiF != null;
+        double[] psiSum = new double[heads * b * nm * k];
+        double[] dSum = withD ? new double[psiSum.length] : null;
         IntStream.range(0, b * nm).parallel().forEach(row -> {
             int c = row / nm;
             int i = row % nm;
             for (int h = 0; h < heads; h++) {
-                int out = (row * heads + h) * k;
+                int out = (h * b * nm + row) * k;
                 for (int j = 0; j < nm; j++) {
                     double w = pi[((c * heads + h) * nm + i) * nm + j];
-                    int in = (((c * nm + i) * heads + h) * nm + j) * k;
+                    if (w == 0) {
+                        continue; // padding keys
+                    }
+                    int in = psiOffset(b, nm, k, c, i, h, j);
                     if (r.psiF != null) {
                         for (int u = 0; u < k; u++) {
                             psiSum[out + u] += w * r.psiF[in + u];
-                            dSum[out + u] += w * r.dPsiF[in + u];
+                        }
+                        if (withD) {
+                            for (int u = 0; u < k; u++) {
+                                dSum[out + u] += w * r.dPsiF[in + u];
+                            }
                         }
                     } else {
                         for (int u = 0; u < k; u++) {
                             psiSum[out + u] += w * r.psi[in + u];
-                            dSum[out + u] += w * r.dPsi[in + u];
+                        }
+                        if (withD) {
+                            for (int u = 0; u < k; u++) {
+                                dSum[out + u] += w * r.dPsi[in + u];
+                            }
                         }
                     }
                 }
