@@ -101,38 +101,39 @@ final class PairImages {
                 double rx = pos[j][0] - pos[i][0];
                 double ry = pos[j][1] - pos[i][1];
                 double rz = pos[j][2] - pos[i][2];
+                // no head reaches beyond d²_min + maxReach, d²_min over the |n_k| ≤ 1 images that every box holds
+                double nearest = Double.POSITIVE_INFINITY;
                 for (int k = 0; k < t; k++) {
                     double x = rx + lx[k];
                     double y = ry + ly[k];
                     double z = rz + lz[k];
                     dist[k] = x * x + y * y + z * z;
-                    // positive floats order as their bits: sort by d² (float-rounded) with the index below
-                    keys[k] = (long) Float.floatToRawIntBits((float) dist[k]) << 32 | k;
-                }
-                Arrays.sort(keys);
-                start[p] = off;
-                // no head reaches beyond d²_min + maxReach, d²_min over the |n_k| ≤ 1 images that every box holds
-                double nearest = Double.POSITIVE_INFINITY;
-                for (int k = 0; k < t; k++) {
                     if (inBox(code[k], 1, 1, 1)) {
                         nearest = Math.min(nearest, dist[k]);
                     }
                 }
                 double keepUpTo = nearest + maxReach;
+                // only the images some head may reach are sorted (a fraction of the box for most pairs);
+                // positive floats order as their bits: sort by d² (float-rounded) with the index below
+                int kept = 0;
+                for (int k = 0; k < t; k++) {
+                    if (dist[k] <= keepUpTo) {
+                        keys[kept++] = (long) Float.floatToRawIntBits((float) dist[k]) << 32 | k;
+                    }
+                }
+                Arrays.sort(keys, 0, kept);
+                start[p] = off;
                 // images at the same distance with the same |n_k| are one term with a multiplicity: symmetric
                 // crystals have many (a cubic cell's ±a images of an atom and itself, ...)
                 int runStart = 0;
-                while (runStart < t) {
+                while (runStart < kept) {
                     int runEnd = runStart + 1;
-                    while (runEnd < t && (int) (keys[runEnd] >>> 32) == (int) (keys[runStart] >>> 32)) {
+                    while (runEnd < kept && (int) (keys[runEnd] >>> 32) == (int) (keys[runStart] >>> 32)) {
                         runEnd++;
                     }
                     int groupFrom = off;
                     for (int k = runStart; k < runEnd; k++) {
                         int idx = (int) keys[k];
-                        if (dist[idx] > keepUpTo) {
-                            continue;
-                        }
                         int merged = -1;
                         for (int g = groupFrom; g < off; g++) {
                             if (boxCode[g] == code[idx] && Math.abs(d2[g] - dist[idx]) <= SAME_D2) {
