@@ -29,7 +29,7 @@ import org.xtal4j.structure.Structure;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class CrystalformerGeometryBenchmark {
 
     @State(Scope.Benchmark)

@@ -41,7 +41,7 @@ import org.xtal4j.structure.Structure;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 3, time = 5)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class CrystalformerStepBenchmark {
 
     @State(Scope.Benchmark)

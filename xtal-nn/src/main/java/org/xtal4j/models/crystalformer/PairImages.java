@@ -39,13 +39,19 @@ final class PairImages {
     private final double step;
     private final double width;
     private final double windowWidths;
+    /** Bins per cached window; for float32 a multiple of {@link #FLOAT_BLOCK} when K allows. */
     final int window;
     private final double[][] phi;
+    private final float[][] phiF;
     private final int[][] firstBin;
     private final int[] cached;
 
+    /** float32 windows are padded to a multiple of this many bins, the float lanes of a 256-bit vector. */
+    static final int FLOAT_BLOCK = 8;
+
     private PairImages(int n, int[] halfWidths, double[] bOver2Pi, int[] start, double[] d2, int[] boxCode,
-                       double[] multiplicity, int kCount, double rbfMax, double widthScale, double windowWidths) {
+                       double[] multiplicity, int kCount, double rbfMax, double widthScale, boolean float32) {
+        double windowWidths = float32 ? WINDOW_WIDTHS_FLOAT32 : WINDOW_WIDTHS;
         this.multiplicity = multiplicity;
         this.windowWidths = windowWidths;
         this.n = n;
@@ -57,8 +63,15 @@ final class PairImages {
         this.kCount = kCount;
         this.step = kCount > 0 ? rbfMax / kCount : 0;
         this.width = widthScale * step;
-        this.window = kCount > 0 ? (int) Math.min(kCount, 2 * Math.ceil(windowWidths * widthScale) + 2) : 0;
-        this.phi = new double[n * n][];
+        int w = kCount > 0 ? (int) Math.min(kCount, 2 * Math.ceil(windowWidths * widthScale) + 2) : 0;
+        if (float32 && WindowSums.vectorFor(FLOAT_BLOCK) && w % FLOAT_BLOCK != 0 && kCount >= (w / FLOAT_BLOCK + 1) * FLOAT_BLOCK) {
+            w = (w / FLOAT_BLOCK + 1) * FLOAT_BLOCK; // the extra bins hold their true (tiny) values
+        }
+        this.window = w;
+        // float windows only where vector FMAs will sum them: in scalar code the double loop is faster
+        boolean floats = float32 && WindowSums.vectorFor(FLOAT_BLOCK);
+        this.phi = floats ? null : new double[n * n][];
+        this.phiF = floats ? new float[n * n][] : null;
         this.firstBin = new int[n * n][];
         this.cached = new int[n * n];
     }
@@ -156,20 +169,32 @@ final class PairImages {
         }
         start[pairs] = off;
         return new PairImages(n, hw.clone(), bOver2Pi.clone(), start, Arrays.copyOf(d2, off), Arrays.copyOf(boxCode, off),
-                Arrays.copyOf(mult, off), kCount, rbfMax, widthScale,
-                float32 ? WINDOW_WIDTHS_FLOAT32 : WINDOW_WIDTHS);
+                Arrays.copyOf(mult, off), kCount, rbfMax, widthScale, float32);
     }
 
     static boolean inBox(int code, int r1, int r2, int r3) {
         return (code >>> 20) <= r1 && ((code >>> 10) & 0x3FF) <= r2 && (code & 0x3FF) <= r3;
     }
 
-    /** Radial-basis window values of pair p's images [0, upTo): makes sure they are cached. */
+    /** Radial-basis window values of pair p's images [0, upTo): makes sure they are cached (float64 models). */
     double[] phi(int p, int upTo) {
         if (cached[p] < upTo) {
             grow(p, upTo);
         }
         return phi[p];
+    }
+
+    /** Whether the windows are cached as floats (a float32 model's images): read them with {@link #phiF}. */
+    boolean floatWindows() {
+        return phiF != null;
+    }
+
+    /** The same for float32 models, whose windows are cached as floats. */
+    float[] phiF(int p, int upTo) {
+        if (cached[p] < upTo) {
+            grow(p, upTo);
+        }
+        return phiF[p];
     }
 
     /** First radial-basis bin (0-based) of each cached image of pair p. */
@@ -180,7 +205,9 @@ final class PairImages {
     private void grow(int p, int upTo) {
         int total = start[p + 1] - start[p];
         int want = Math.min(total, Math.max(upTo, Math.max(16, 2 * cached[p])));
-        double[] f = phi[p] == null ? new double[want * window] : Arrays.copyOf(phi[p], want * window);
+        boolean asFloat = phiF != null;
+        double[] f = asFloat ? null : phi[p] == null ? new double[want * window] : Arrays.copyOf(phi[p], want * window);
+        float[] ff = !asFloat ? null : phiF[p] == null ? new float[want * window] : Arrays.copyOf(phiF[p], want * window);
         int[] k0 = firstBin[p] == null ? new int[want] : Arrays.copyOf(firstBin[p], want);
         double delta = step / width;
         double decay = Math.exp(-delta * delta);
@@ -195,12 +222,20 @@ final class PairImages {
             double value = Math.exp(-0.5 * z * z);
             double g = Math.exp(z * delta - 0.5 * delta * delta);
             for (int u = 0; u < window; u++) {
-                f[q * window + u] = value;
+                if (asFloat) {
+                    ff[q * window + u] = (float) value;
+                } else {
+                    f[q * window + u] = value;
+                }
                 value *= g;
                 g *= decay;
             }
         }
-        phi[p] = f;
+        if (asFloat) {
+            phiF[p] = ff;
+        } else {
+            phi[p] = f;
+        }
         firstBin[p] = k0;
         cached[p] = want;
     }

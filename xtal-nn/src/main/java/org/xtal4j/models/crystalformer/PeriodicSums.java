@@ -158,8 +158,13 @@ final class PeriodicSums {
         boolean grads = dPsi != null || dPsiF != null;
         int n = im.n;
         int win = im.window;
-        double[] acc = new double[k + win];
-        double[] accD = new double[k + win];
+        // float32 models accumulate ψ̄ in float from float windows (vector FMAs where available)
+        boolean inFloat = k > 0 && im.floatWindows();
+        boolean vector = inFloat && WindowSums.vectorFor(win);
+        double[] acc = inFloat ? null : new double[k + win];
+        double[] accD = inFloat ? null : new double[k + win];
+        float[] accF = inFloat ? new float[k + win] : null;
+        float[] accDF = inFloat ? new float[k + win] : null;
         for (int h = 0; h < heads; h++) {
             if (psiF != null && n < nm) {   // padding keys j ≥ n of a reused array
                 int pad = psiOffset(b, nm, k, c, i, h, n);
@@ -187,11 +192,17 @@ final class PeriodicSums {
                 while (end < e && im.d2[end] <= limit) {
                     end++;
                 }
-                double[] phi = k > 0 ? im.phi(p, end - s) : null;
+                double[] phi = k > 0 && !inFloat ? im.phi(p, end - s) : null;
+                float[] phiF = inFloat ? im.phiF(p, end - s) : null;
                 int[] first = k > 0 ? im.firstBins(p) : null;
                 double s0 = 0;
                 double s1 = 0;
-                if (k > 0) {
+                if (inFloat) {
+                    java.util.Arrays.fill(accF, 0f);
+                    if (grads) {
+                        java.util.Arrays.fill(accDF, 0f);
+                    }
+                } else if (k > 0) {
                     java.util.Arrays.fill(acc, 0);
                     if (grads) {
                         java.util.Arrays.fill(accD, 0);
@@ -205,7 +216,15 @@ final class PeriodicSums {
                     double w = im.multiplicity[t] * Math.exp(a * (d2 - d2min));
                     s0 += w;
                     s1 += w * d2;
-                    if (k > 0) {
+                    if (inFloat) {
+                        int q = t - s;
+                        if (!grads) {
+                            WindowSums.add(vector, accF, first[q], phiF, q * win, win, (float) w);
+                        } else {
+                            WindowSums.add2(vector, accF, accDF, first[q], phiF, q * win, win, (float) w,
+                                    (float) (w * d2));
+                        }
+                    } else if (k > 0) {
                         int q = t - s;
                         int k0 = first[q];
                         int base = q * win;
@@ -232,7 +251,9 @@ final class PeriodicSums {
                 if (k > 0) {
                     int pp = psiOffset(b, nm, k, c, i, h, j);
                     double inv = 1 / s0;
-                    if (psiF != null) {
+                    if (inFloat) {
+                        storeFloat(accF, accDF, inv, ed2, k, pp, psi, dPsi, psiF, dPsiF);
+                    } else if (psiF != null) {
                         for (int u = 0; u < k; u++) {
                             double m = acc[u] * inv;
                             psiF[pp + u] = (float) m;
@@ -249,6 +270,25 @@ final class PeriodicSums {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** ψ̄ = acc/s0 and ∂ψ̄/∂a = accD/s0 − E[d²]·ψ̄ of one (pair, head) from float sums, in either precision. */
+    private static void storeFloat(float[] acc, float[] accD, double inv, double ed2, int k, int pp, double[] psi,
+                                   double[] dPsi, float[] psiF, float[] dPsiF) {
+        for (int u = 0; u < k; u++) {
+            double m = acc[u] * inv;
+            if (psiF != null) {
+                psiF[pp + u] = (float) m;
+                if (dPsiF != null) {
+                    dPsiF[pp + u] = (float) (accD[u] * inv - ed2 * m);
+                }
+            } else {
+                psi[pp + u] = m;
+                if (dPsi != null) {
+                    dPsi[pp + u] = accD[u] * inv - ed2 * m;
                 }
             }
         }

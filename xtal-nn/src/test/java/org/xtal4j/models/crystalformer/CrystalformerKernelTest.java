@@ -73,6 +73,27 @@ class CrystalformerKernelTest {
         compare(run("fused", Precision.FLOAT32), dense, 2e-4);
     }
 
+    /**
+     * float32 sums ψ̄ in vector FMAs when the vector module is resolved (the build's test JVMs add it), else in a
+     * scalar loop: both match the dense path, and each other to float rounding.
+     */
+    @Test
+    void float32VectorAndScalarWindowSumsMatchTheDensePath() {
+        assertThat(WindowSums.VECTOR_MODULE).as("tests run with --add-modules jdk.incubator.vector").isTrue();
+        Map<String, double[]> dense = run("dense", Precision.FLOAT32);
+        Map<String, double[]> vector = run("fused", Precision.FLOAT32);
+        System.setProperty("xtal.crystalformer.vector", "false");
+        Map<String, double[]> scalar;
+        try {
+            scalar = run("fused", Precision.FLOAT32);
+        } finally {
+            System.clearProperty("xtal.crystalformer.vector");
+        }
+        compare(vector, dense, 2e-4);
+        compare(scalar, dense, 2e-4);
+        compare(vector, scalar, 1e-5);
+    }
+
     private static void compare(Map<String, double[]> fused, Map<String, double[]> dense) {
         compare(fused, dense, 1e-9);
     }
