@@ -253,13 +253,15 @@ final class PeriodicSums {
                     double inv = 1 / s0;
                     if (inFloat) {
                         storeFloat(accF, accDF, inv, ed2, k, pp, psi, dPsi, psiF, dPsiF);
-                    } else if (psiF != null) {
-                        for (int u = 0; u < k; u++) {
+                    } else if (psiF != null && dPsiF != null) {
+                        for (int u = 0; u < k; u++) {   // no branch in the loop: the JIT vectorises it
                             double m = acc[u] * inv;
                             psiF[pp + u] = (float) m;
-                            if (dPsiF != null) {
-                                dPsiF[pp + u] = (float) (accD[u] * inv - ed2 * m);
-                            }
+                            dPsiF[pp + u] = (float) (accD[u] * inv - ed2 * m);
+                        }
+                    } else if (psiF != null) {
+                        for (int u = 0; u < k; u++) {
+                            psiF[pp + u] = (float) (acc[u] * inv);
                         }
                     } else {
                         for (int u = 0; u < k; u++) {
@@ -278,6 +280,23 @@ final class PeriodicSums {
     /** ψ̄ = acc/s0 and ∂ψ̄/∂a = accD/s0 − E[d²]·ψ̄ of one (pair, head) from float sums, in either precision. */
     private static void storeFloat(float[] acc, float[] accD, double inv, double ed2, int k, int pp, double[] psi,
                                    double[] dPsi, float[] psiF, float[] dPsiF) {
+        if (psiF != null) {
+            // float in, float out: branch-free loops of K that the JIT vectorises
+            float invF = (float) inv;
+            if (dPsiF == null) {
+                for (int u = 0; u < k; u++) {
+                    psiF[pp + u] = acc[u] * invF;
+                }
+            } else {
+                float e = (float) ed2;
+                for (int u = 0; u < k; u++) {
+                    float m = acc[u] * invF;
+                    psiF[pp + u] = m;
+                    dPsiF[pp + u] = accD[u] * invF - e * m;
+                }
+            }
+            return;
+        }
         for (int u = 0; u < k; u++) {
             double m = acc[u] * inv;
             if (psiF != null) {
