@@ -63,13 +63,11 @@ final class PairImages {
         this.kCount = kCount;
         this.step = kCount > 0 ? rbfMax / kCount : 0;
         this.width = widthScale * step;
-        int w = kCount > 0 ? (int) Math.min(kCount, 2 * Math.ceil(windowWidths * widthScale) + 2) : 0;
-        if (float32 && WindowSums.vectorFor(FLOAT_BLOCK) && w % FLOAT_BLOCK != 0 && kCount >= (w / FLOAT_BLOCK + 1) * FLOAT_BLOCK) {
-            w = (w / FLOAT_BLOCK + 1) * FLOAT_BLOCK; // the extra bins hold their true (tiny) values
-        }
-        this.window = w;
         // float windows only where vector FMAs will sum them: in scalar code the double loop is faster
         boolean floats = float32 && WindowSums.vectorFor(FLOAT_BLOCK);
+        int w = kCount > 0 ? (int) Math.min(kCount, 2 * Math.ceil(windowWidths * widthScale) + 2) : 0;
+        int padded = (w + FLOAT_BLOCK - 1) / FLOAT_BLOCK * FLOAT_BLOCK;
+        this.window = floats && padded <= kCount ? padded : w; // the extra bins hold their true (tiny) values
         this.phi = floats ? null : new double[n * n][];
         this.phiF = floats ? new float[n * n][] : null;
         this.firstBin = new int[n * n][];

@@ -299,16 +299,9 @@ final class PeriodicSums {
         }
         for (int u = 0; u < k; u++) {
             double m = acc[u] * inv;
-            if (psiF != null) {
-                psiF[pp + u] = (float) m;
-                if (dPsiF != null) {
-                    dPsiF[pp + u] = (float) (accD[u] * inv - ed2 * m);
-                }
-            } else {
-                psi[pp + u] = m;
-                if (dPsi != null) {
-                    dPsi[pp + u] = accD[u] * inv - ed2 * m;
-                }
+            psi[pp + u] = m;
+            if (dPsi != null) {
+                dPsi[pp + u] = accD[u] * inv - ed2 * m;
             }
         }
     }
