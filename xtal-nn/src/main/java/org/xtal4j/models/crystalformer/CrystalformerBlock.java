@@ -408,13 +408,13 @@ public final class CrystalformerBlock extends AbstractBlock {
         int d = cfg.headDim();
         int kk = cfg.valuePeDistReal();
         long rows = (long) b * nm;
-        double[][] sums = PeriodicSums.weighted(r, pi.toType(DataType.FLOAT64, false).toDoubleArray(), b, nm, nh, kk);
-        NDArray weighted = HostArrays.of(mgr, sums[0], dt, nh, rows, kk);                     // (H, B·n, K)
+        PeriodicSums.WeightedSums sums = PeriodicSums.weighted(r, pi, b, nm, nh, kk);
+        NDArray weighted = sums.psiSum(mgr, dt, nh, rows, kk);                                 // (H, B·n, K)
         NDArray out;
         if (aDelta == null) {
             out = weighted.matMul(we.transpose(0, 2, 1));                                      // (H, B·n, d)
         } else {
-            NDArray dWeighted = HostArrays.of(mgr, sums[1], dt, nh, rows, kk);
+            NDArray dWeighted = sums.dPsiSum(mgr, dt, nh, rows, kk);
             NDArray aH = aDelta.reshape(rows, nh).transpose().expandDims(2);                 // (H, B·n, 1), zero
             out = weighted.add(dWeighted.mul(aH)).matMul(we.transpose(0, 2, 1));
             NDArray beta;

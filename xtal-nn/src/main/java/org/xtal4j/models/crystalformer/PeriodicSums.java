@@ -1,7 +1,11 @@
 package org.xtal4j.models.crystalformer;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.xtal4j.nn.HostArrays;
 
 /**
  * The fused real-space lattice sums of one layer (crystalformer.md §6.3–§6.6), in plain Java over the
@@ -309,45 +313,83 @@ final class PeriodicSums {
     /**
      * Σ_j π_ij ψ̄_ij and, when the result holds ∂ψ̄/∂a, Σ_j π_ij ∂ψ̄_ij/∂a per (head, crystal, atom): (H, B·n, K)
      * each, from the attention weights π (B, H, n, n); padding stays 0 (the second is null without ∂ψ̄/∂a).
+     * A float32 result is summed in float (branch-free loops of K that the JIT vectorises) from float π.
      */
-    static double[][] weighted(Result r, double[] pi, int b, int nm, int heads, int k) {
+    static WeightedSums weighted(Result r, NDArray pi, int b, int nm, int heads, int k) {
         boolean withD = r.dPsi != null || r.dPsiF != null;
-        double[] psiSum = new double[heads * b * nm * k];
-        double[] dSum = withD ? new double[psiSum.length] : null;
+        int length = heads * b * nm * k;
+        if (r.psiF != null) {
+            float[] p = pi.toType(DataType.FLOAT32, false).toFloatArray();
+            float[] psiSum = new float[length];
+            float[] dSum = withD ? new float[length] : null;
+            IntStream.range(0, b * nm).parallel().forEach(row -> weightedRow(r.psiF, r.dPsiF, p, psiSum, dSum,
+                    row, b, nm, heads, k));
+            return new WeightedSums(null, null, psiSum, dSum);
+        }
+        double[] p = pi.toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] psiSum = new double[length];
+        double[] dSum = withD ? new double[length] : null;
         IntStream.range(0, b * nm).parallel().forEach(row -> {
             int c = row / nm;
             int i = row % nm;
             for (int h = 0; h < heads; h++) {
                 int out = (h * b * nm + row) * k;
                 for (int j = 0; j < nm; j++) {
-                    double w = pi[((c * heads + h) * nm + i) * nm + j];
+                    double w = p[((c * heads + h) * nm + i) * nm + j];
                     if (w == 0) {
                         continue; // padding keys
                     }
                     int in = psiOffset(b, nm, k, c, i, h, j);
-                    if (r.psiF != null) {
+                    for (int u = 0; u < k; u++) {
+                        psiSum[out + u] += w * r.psi[in + u];
+                    }
+                    if (withD) {
                         for (int u = 0; u < k; u++) {
-                            psiSum[out + u] += w * r.psiF[in + u];
-                        }
-                        if (withD) {
-                            for (int u = 0; u < k; u++) {
-                                dSum[out + u] += w * r.dPsiF[in + u];
-                            }
-                        }
-                    } else {
-                        for (int u = 0; u < k; u++) {
-                            psiSum[out + u] += w * r.psi[in + u];
-                        }
-                        if (withD) {
-                            for (int u = 0; u < k; u++) {
-                                dSum[out + u] += w * r.dPsi[in + u];
-                            }
+                            dSum[out + u] += w * r.dPsi[in + u];
                         }
                     }
                 }
             }
         });
-        return new double[][] {psiSum, dSum};
+        return new WeightedSums(psiSum, dSum, null, null);
+    }
+
+    private static void weightedRow(float[] psi, float[] dPsi, float[] p, float[] psiSum, float[] dSum, int row,
+                                    int b, int nm, int heads, int k) {
+        int c = row / nm;
+        int i = row % nm;
+        for (int h = 0; h < heads; h++) {
+            int out = (h * b * nm + row) * k;
+            for (int j = 0; j < nm; j++) {
+                float w = p[((c * heads + h) * nm + i) * nm + j];
+                if (w == 0) {
+                    continue; // padding keys
+                }
+                int in = psiOffset(b, nm, k, c, i, h, j);
+                for (int u = 0; u < k; u++) {
+                    psiSum[out + u] += w * psi[in + u];
+                }
+                if (dSum != null) {
+                    for (int u = 0; u < k; u++) {
+                        dSum[out + u] += w * dPsi[in + u];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The π-weighted sums of {@link #weighted}, in the precision of the kernel's ψ̄ (one pair of arrays is null). */
+    record WeightedSums(double[] psi, double[] dPsi, float[] psiF, float[] dPsiF) {
+
+        /** Σ_j π_ij ψ̄_ij as an (H, B·n, K) array of the given type. */
+        NDArray psiSum(NDManager mgr, DataType dt, long... shape) {
+            return psiF != null ? HostArrays.of(mgr, psiF, shape).toType(dt, false) : HostArrays.of(mgr, psi, dt, shape);
+        }
+
+        /** Σ_j π_ij ∂ψ̄_ij/∂a as an (H, B·n, K) array of the given type. */
+        NDArray dPsiSum(NDManager mgr, DataType dt, long... shape) {
+            return dPsiF != null ? HostArrays.of(mgr, dPsiF, shape).toType(dt, false) : HostArrays.of(mgr, dPsi, dt, shape);
+        }
     }
 
     /** The box half-widths of one (atom, head), as the reference's kernel computes them (§6.3). */
