@@ -357,13 +357,19 @@ public final class CrystalformerBlock extends AbstractBlock {
         // ∂/∂a only while a gradient collector records (training, or tests reading gradients)
         boolean grads = training || ai.djl.pytorch.jni.JniUtils.isGradMode();
         double[] aHost = a.toType(DataType.FLOAT64, false).toDoubleArray();
+        NDArray qp = f.toPadded(q).reshape(b, nm, nh, d).transpose(0, 2, 1, 3);   // (B, H, n, d)
+        NDArray kp = f.toPadded(k).reshape(b, nm, nh, d).transpose(0, 2, 3, 1);   // (B, H, d, n)
+        NDArray qk = Scalars.div(qp.matMul(kp), Math.sqrt(d));                     // (B, H, n, n)
         PeriodicSums.Result r;
         try (StageTimes.Timer t = StageTimes.time("periodic sums")) {
             double fixedCutoff = cfg.r0(l) / Math.sqrt(cfg.gaussLbReal()) * cfg.adaptiveCutoffSigma();
             double sigmaRule = cfg.adaptiveBoxes() ? cfg.adaptiveCutoffSigma() : 0;
             int minRange = !cfg.adaptiveBoxes() || cfg.minimumRange() ? cfg.latticeRange() : 0;
+            // the value term's π-weighted sums are made with π in the kernel, from the scores without α
+            double[] scores = we != null ? qk.stopGradient().toType(DataType.FLOAT64, false).toDoubleArray() : null;
             r = PeriodicSums.compute(f.images, f.layout, aHost, nh, sigmaRule, fixedCutoff, minRange,
-                    dt == DataType.FLOAT32, we != null, grads, PeriodicSums.cut(dt == DataType.FLOAT32));
+                    dt == DataType.FLOAT32, scores, grads, grads || trace != null,
+                    PeriodicSums.cut(dt == DataType.FLOAT32));
         }
         NDArray y;
         NDArray aDelta;
@@ -380,10 +386,8 @@ public final class CrystalformerBlock extends AbstractBlock {
                 NDArray probe = trace.probe("layer" + l + ".grad_alpha", mgr.zeros(new Shape(f.edges, nh), dt));
                 alpha = alpha.add(f.pairsToPadded(probe).reshape(b, nm, nm, nh));
             }
-            NDArray qp = f.toPadded(q).reshape(b, nm, nh, d).transpose(0, 2, 1, 3);   // (B, H, n, d)
-            NDArray kp = f.toPadded(k).reshape(b, nm, nh, d).transpose(0, 2, 3, 1);   // (B, H, d, n)
             NDArray vp = f.toPadded(v).reshape(b, nm, nh, d).transpose(0, 2, 1, 3);   // (B, H, n, d)
-            NDArray s = Scalars.div(qp.matMul(kp), Math.sqrt(d)).add(alpha.transpose(0, 3, 1, 2)).add(f.keyMask(dt));
+            NDArray s = qk.add(alpha.transpose(0, 3, 1, 2)).add(f.keyMask(dt));
             pi = s.softmax(3);                                                          // over keys j
             y = pi.matMul(vp).transpose(0, 2, 1, 3);                                    // (B, n, H, d)
         }
@@ -397,7 +401,7 @@ public final class CrystalformerBlock extends AbstractBlock {
 
     /**
      * Σ_j π_ij β_ij with β_ij = W^E ψ̄_ij, as (B, n, H, d). Its value is W^E Σ_j π_ij ψ̄_ij, from the π-weighted
-     * sum made on the host, so inference never moves ψ̄ (B·n²·H·K) into libtorch. W^E enters that product with its
+     * sum that the kernel makes, so inference never stores ψ̄ (B·n²·H·K), let alone moves it into libtorch. W^E enters that product with its
      * gradient; with an autograd recording, terms of value zero add the rest of the exact first-order gradient:
      * ∂/∂a through (Σ_j π_ij ∂ψ̄_ij/∂a)·(a − sg(a)) and ∂/∂π through Σ_j (π_ij − sg(π_ij)) β_ij, where β
      * (B·n²·H·d, a quarter of ψ̄) is made from the head-major ψ̄ by one batched matmul.
@@ -408,7 +412,7 @@ public final class CrystalformerBlock extends AbstractBlock {
         int d = cfg.headDim();
         int kk = cfg.valuePeDistReal();
         long rows = (long) b * nm;
-        PeriodicSums.WeightedSums sums = PeriodicSums.weighted(r, pi, b, nm, nh, kk);
+        PeriodicSums.WeightedSums sums = r.weighted;
         NDArray weighted = sums.psiSum(mgr, dt, nh, rows, kk);                                 // (H, B·n, K)
         NDArray out;
         if (aDelta == null) {

@@ -20,9 +20,15 @@ import org.xtal4j.nn.HostArrays;
  * each image it drops weighs below e^−cut relative to the nearest one — under the rounding of the precision
  * (cut = 40 in float64: 4e−18 per image; 26 in float32: 5e−12 per image, 1e−9 for a few hundred).
  *
- * <p>Outputs use the padded batch layout of {@link PaddedLayout}: α and ∂α/∂a as (B, n, n, H), ψ̄ and ∂ψ̄/∂a
- * head-major as (H, B, n, n, K) with n the largest crystal, so that the per-head projection W^E ψ̄ reads them
- * as one contiguous (H, B·n·n, K) matrix; entries of padding stay 0.
+ * <p>With a value position encoding, the attention weights π_ij = softmax_j(q_i·k_j/√d + α_ij) are made here
+ * too, per (i, h), from the scores q·k/√d, and the layer's value term needs only the π-weighted sums
+ * Σ_j π_ij ψ̄_ij and Σ_j π_ij ∂ψ̄_ij/∂a per (i, h): they are summed straight from the images' windows
+ * (a second pass over the images with their cached weights), so ψ̄ itself is stored only when asked for (the
+ * training step's ∂/∂π term and traces) and ∂ψ̄/∂a never.
+ *
+ * <p>Outputs use the padded batch layout of {@link PaddedLayout}: α and ∂α/∂a as (B, n, n, H), the weighted
+ * sums as (H, B·n, K), and a stored ψ̄ head-major as (H, B, n, n, K) with n the largest crystal, so that the
+ * per-head projection W^E ψ̄ reads it as one contiguous (H, B·n·n, K) matrix; entries of padding stay 0.
  */
 final class PeriodicSums {
 
@@ -32,28 +38,25 @@ final class PeriodicSums {
     }
 
     /**
-     * The results of one layer. ψ̄ and ∂ψ̄/∂a (K times larger than α) are stored in the model's precision:
-     * float32 models get {@code float[]} (half the memory to zero, write and copy), float64 ones {@code double[]};
-     * the other pair is null.
+     * The results of one layer. A stored ψ̄ (K times larger than α) is in the model's precision: float32 models
+     * get {@code psiF}, float64 ones {@code psi}; the other is null, and both are null when ψ̄ was not stored.
      */
     static final class Result {
         final double[] alpha;
         final double[] dAlpha;
         final double[] psi;
-        final double[] dPsi;
         final float[] psiF;
-        final float[] dPsiF;
+        /** Σ_j π_ij ψ̄_ij and Σ_j π_ij ∂ψ̄_ij/∂a; null without a value position encoding. */
+        final WeightedSums weighted;
         /** Box half-widths per (atom, head) in compact atom order, 3 per entry (for traces). */
         final int[] boxes;
 
-        Result(double[] alpha, double[] dAlpha, double[] psi, double[] dPsi, float[] psiF, float[] dPsiF,
-               int[] boxes) {
+        Result(double[] alpha, double[] dAlpha, double[] psi, float[] psiF, WeightedSums weighted, int[] boxes) {
             this.alpha = alpha;
             this.dAlpha = dAlpha;
             this.psi = psi;
-            this.dPsi = dPsi;
             this.psiF = psiF;
-            this.dPsiF = dPsiF;
+            this.weighted = weighted;
             this.boxes = boxes;
         }
 
@@ -74,19 +77,30 @@ final class PeriodicSums {
     }
 
     /**
-     * The float32 ψ̄ and ∂ψ̄/∂a arrays of this thread's last call, reused by its next one: they are the largest
-     * arrays of a step (B·n²·H·K, 170 MB each for 80 cells of 32 atoms), and a fresh one costs a zeroing pass
-     * and garbage. A result is consumed before the thread's next call (the chunks of a layer run one after the
-     * other), so reuse is safe; padding entries, which a fresh array would hold as 0, are zeroed explicitly.
+     * The float32 ψ̄ array of this thread's last call, reused by its next one: it is the largest array of a
+     * step (B·n²·H·K, 170 MB for 80 cells of 32 atoms), and a fresh one costs a zeroing pass and garbage. A
+     * result is consumed before the thread's next call (the chunks of a layer run one after the other), so reuse
+     * is safe; padding entries, which a fresh array would hold as 0, are zeroed explicitly.
      */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
-    private static float[] scratch(int which, int length) {
+    private static float[] scratch(int length) {
         float[][] held = SCRATCH.get();
-        if (held[which].length < length) {
-            held[which] = new float[length];
+        if (held[0].length < length) {
+            held[0] = new float[length];
         }
-        return held[which];
+        return held[0];
+    }
+
+    /** Per thread: the weights of one query atom's images, kept from the first pass for the second. */
+    private static final ThreadLocal<double[][]> WEIGHTS = ThreadLocal.withInitial(() -> new double[1][0]);
+
+    private static double[] weights(int length) {
+        double[][] held = WEIGHTS.get();
+        if (held[0].length < length) {
+            held[0] = new double[Math.max(length, 2 * held[0].length)];
+        }
+        return held[0];
     }
 
     private PeriodicSums() {
@@ -107,25 +121,32 @@ final class PeriodicSums {
      * @param fixedCutoff cutoff (Å) when cutoffSigma &gt; 0
      * @param minRange  the box minimum (lattice_range with minimum_range, else 0), or the fixed half-width
      * @param float32   whether the model computes in float32 (box arithmetic as the reference's kernel)
-     * @param withPsi   whether the layer has a value position encoding
+     * @param scores    q_i·k_j/√d as (B, H, n, n) for the attention weights of the weighted sums; null without
+     *                  a value position encoding
      * @param gradients whether ∂/∂a are needed
+     * @param storePsi  whether to keep ψ̄ per pair (with a value position encoding)
      */
     static Result compute(List<PairImages> images, PaddedLayout layout, double[] a, int heads, double cutoffSigma,
-                          double fixedCutoff, int minRange, boolean float32, boolean withPsi, boolean gradients,
-                          double cut) {
+                          double fixedCutoff, int minRange, boolean float32, double[] scores, boolean gradients,
+                          boolean storePsi, double cut) {
         int b = images.size();
         int nm = layout.maxAtoms();
+        boolean withPsi = scores != null;
         int k = withPsi ? images.get(0).kCount() : 0;
         double[] alpha = new double[b * nm * nm * heads];
         double[] dAlpha = gradients ? new double[alpha.length] : null;
-        boolean asFloat = withPsi && float32;
-        double[] psi = withPsi && !asFloat ? new double[alpha.length * k] : null;
-        double[] dPsi = psi != null && gradients ? new double[psi.length] : null;
-        float[] psiF = asFloat ? scratch(0, alpha.length * k) : null;
-        float[] dPsiF = psiF != null && gradients ? scratch(1, alpha.length * k) : null;
+        boolean store = withPsi && storePsi;
+        double[] psi = store && !float32 ? new double[alpha.length * k] : null;
+        float[] psiF = store && float32 ? scratch(alpha.length * k) : null;
         if (psiF != null) {
-            zeroPaddedRows(layout, heads, k, psiF, dPsiF);
+            zeroPaddedRows(layout, heads, k, psiF);
         }
+        // the weighted sums in float where the windows are floats (float32 models with vector FMAs)
+        boolean floatSums = withPsi && images.get(0).floatWindows();
+        int sumLength = withPsi ? heads * b * nm * k : 0;
+        WeightedSums sums = !withPsi ? null : floatSums
+                ? new WeightedSums(null, null, new float[sumLength], gradients ? new float[sumLength] : null)
+                : new WeightedSums(new double[sumLength], gradients ? new double[sumLength] : null, null, null);
         int[] boxes = new int[layout.atomCount() * heads * 3];
         int[] crystalOf = layout.crystalOfAtom();
         int[] atomOffset = layout.atomOffsets();
@@ -133,252 +154,259 @@ final class PeriodicSums {
             int c = crystalOf[atom];
             int i = atom - atomOffset[c];
             row(images.get(c), b, c, i, atom, nm, a, heads, cutoffSigma, fixedCutoff, minRange, float32, k,
-                    cut, alpha, dAlpha, psi, dPsi, psiF, dPsiF, boxes);
+                    cut, scores, alpha, dAlpha, psi, psiF, sums, boxes);
         });
-        return new Result(alpha, dAlpha, psi, dPsi, psiF, dPsiF, boxes);
+        return new Result(alpha, dAlpha, psi, psiF, sums, boxes);
     }
 
     /** ψ̄ entries of padding atoms i (all heads and j), which the kernel never writes. */
-    private static void zeroPaddedRows(PaddedLayout layout, int heads, int k, float[] psiF, float[] dPsiF) {
+    private static void zeroPaddedRows(PaddedLayout layout, int heads, int k, float[] psiF) {
         int nm = layout.maxAtoms();
         int[] sizes = layout.sizes();
         int b = sizes.length;
         for (int h = 0; h < heads; h++) {
             for (int c = 0; c < b; c++) {
-                int from = psiOffset(b, nm, k, c, sizes[c], h, 0);
-                int to = psiOffset(b, nm, k, c + 1, 0, h, 0);
-                java.util.Arrays.fill(psiF, from, to, 0f);
-                if (dPsiF != null) {
-                    java.util.Arrays.fill(dPsiF, from, to, 0f);
-                }
+                java.util.Arrays.fill(psiF, psiOffset(b, nm, k, c, sizes[c], h, 0), psiOffset(b, nm, k, c + 1, 0, h, 0), 0f);
             }
         }
     }
 
+    /**
+     * Query atom i of crystal c, head by head: a first pass over each pair's images gives the weights w_n, α
+     * and ∂α/∂a, then π over the keys j, then a second pass adds the windows into the weighted sums (and into
+     * ψ̄_ij when it is stored).
+     */
     private static void row(PairImages im, int b, int c, int i, int atom, int nm, double[] aAll, int heads,
                             double cutoffSigma, double fixedCutoff, int minRange, boolean float32, int k,
-                            double cut, double[] alpha, double[] dAlpha, double[] psi, double[] dPsi,
-                            float[] psiF, float[] dPsiF, int[] boxes) {
-        boolean grads = dPsi != null || dPsiF != null;
+                            double cut, double[] scores, double[] alpha, double[] dAlpha, double[] psi,
+                            float[] psiF, WeightedSums sums, int[] boxes) {
+        boolean grads = dAlpha != null;
         int n = im.n;
         int win = im.window;
-        // float32 models accumulate ψ̄ in float from float windows (vector FMAs where available)
+        int rowStart = im.start[i * n];
+        double[] w = weights(im.start[i * n + n] - rowStart);
+        int[] from = new int[n];
+        int[] to = new int[n];
+        double[] s0 = new double[n];
+        double[] ed2 = new double[n];
+        double[] pi = k > 0 ? new double[n] : null;
         boolean inFloat = k > 0 && im.floatWindows();
-        boolean vector = inFloat && WindowSums.vectorFor(win);
-        double[] acc = inFloat ? null : new double[k + win];
-        double[] accD = inFloat ? null : new double[k + win];
-        float[] accF = inFloat ? new float[k + win] : null;
-        float[] accDF = inFloat ? new float[k + win] : null;
+        Accumulators acc = k > 0 ? new Accumulators(inFloat, k + win, inFloat && WindowSums.vectorFor(win)) : null;
         for (int h = 0; h < heads; h++) {
-            if (psiF != null && n < nm) {   // padding keys j ≥ n of a reused array
-                int pad = psiOffset(b, nm, k, c, i, h, n);
-                int padEnd = pad + (nm - n) * k;
-                java.util.Arrays.fill(psiF, pad, padEnd, 0f);
-                if (dPsiF != null) {
-                    java.util.Arrays.fill(dPsiF, pad, padEnd, 0f);
-                }
-            }
             double a = aAll[atom * heads + h];
             int[] r = box(im, a, cutoffSigma, fixedCutoff, minRange, float32);
             System.arraycopy(r, 0, boxes, (atom * heads + h) * 3, 3);
             double reach = cut / -a;
             for (int j = 0; j < n; j++) {
                 int p = i * n + j;
-                int s = im.start[p];
                 int e = im.start[p + 1];
-                int t0 = s;
+                int t0 = im.start[p];
                 while (!PairImages.inBox(im.boxCode[t0], r[0], r[1], r[2])) {
                     t0++; // the translation n = 0 is in every box, so this stops
                 }
                 double d2min = im.d2[t0];
                 double limit = d2min + reach;
-                int end = t0;
-                while (end < e && im.d2[end] <= limit) {
-                    end++;
+                double sum = 0;
+                double sumD2 = 0;
+                int t = t0;
+                for (; t < e && im.d2[t] <= limit; t++) {
+                    double x = PairImages.inBox(im.boxCode[t], r[0], r[1], r[2])
+                            ? im.multiplicity[t] * Math.exp(a * (im.d2[t] - d2min)) : 0;
+                    w[t - rowStart] = x;
+                    sum += x;
+                    sumD2 += x * im.d2[t];
                 }
-                double[] phi = k > 0 && !inFloat ? im.phi(p, end - s) : null;
-                float[] phiF = inFloat ? im.phiF(p, end - s) : null;
-                int[] first = k > 0 ? im.firstBins(p) : null;
-                double s0 = 0;
-                double s1 = 0;
-                if (inFloat) {
-                    java.util.Arrays.fill(accF, 0f);
-                    if (grads) {
-                        java.util.Arrays.fill(accDF, 0f);
-                    }
-                } else if (k > 0) {
-                    java.util.Arrays.fill(acc, 0);
-                    if (grads) {
-                        java.util.Arrays.fill(accD, 0);
-                    }
-                }
-                for (int t = t0; t < end; t++) {
-                    if (!PairImages.inBox(im.boxCode[t], r[0], r[1], r[2])) {
-                        continue;
-                    }
-                    double d2 = im.d2[t];
-                    double w = im.multiplicity[t] * Math.exp(a * (d2 - d2min));
-                    s0 += w;
-                    s1 += w * d2;
-                    if (inFloat) {
-                        int q = t - s;
-                        if (!grads) {
-                            WindowSums.add(vector, accF, first[q], phiF, q * win, win, (float) w);
-                        } else {
-                            WindowSums.add2(vector, accF, accDF, first[q], phiF, q * win, win, (float) w,
-                                    (float) (w * d2));
-                        }
-                    } else if (k > 0) {
-                        int q = t - s;
-                        int k0 = first[q];
-                        int base = q * win;
-                        if (!grads) {
-                            for (int u = 0; u < win; u++) {
-                                acc[k0 + u] += w * phi[base + u];
-                            }
-                        } else {
-                            double wd = w * d2;
-                            for (int u = 0; u < win; u++) {
-                                double f = phi[base + u];
-                                acc[k0 + u] += w * f;
-                                accD[k0 + u] += wd * f;
-                            }
-                        }
-                    }
-                }
+                from[j] = t0;
+                to[j] = t;
+                s0[j] = sum;
+                ed2[j] = sumD2 / sum;
                 int pa = ((c * nm + i) * nm + j) * heads + h;
-                alpha[pa] = a * d2min + Math.log(s0);
-                double ed2 = s1 / s0;
-                if (dAlpha != null) {
-                    dAlpha[pa] = ed2;
-                }
-                if (k > 0) {
-                    int pp = psiOffset(b, nm, k, c, i, h, j);
-                    double inv = 1 / s0;
-                    if (inFloat) {
-                        storeFloat(accF, accDF, inv, ed2, k, pp, psi, dPsi, psiF, dPsiF);
-                    } else if (psiF != null && dPsiF != null) {
-                        for (int u = 0; u < k; u++) {   // no branch in the loop: the JIT vectorises it
-                            double m = acc[u] * inv;
-                            psiF[pp + u] = (float) m;
-                            dPsiF[pp + u] = (float) (accD[u] * inv - ed2 * m);
-                        }
-                    } else if (psiF != null) {
-                        for (int u = 0; u < k; u++) {
-                            psiF[pp + u] = (float) (acc[u] * inv);
-                        }
-                    } else {
-                        for (int u = 0; u < k; u++) {
-                            double m = acc[u] * inv;
-                            psi[pp + u] = m;
-                            if (dPsi != null) {
-                                dPsi[pp + u] = accD[u] * inv - ed2 * m;
-                            }
-                        }
-                    }
+                alpha[pa] = a * d2min + Math.log(sum);
+                if (grads) {
+                    dAlpha[pa] = ed2[j];
                 }
             }
+            if (k == 0) {
+                continue;
+            }
+            softmax(scores, ((c * heads + h) * nm + i) * nm, alpha, ((c * nm + i) * nm) * heads + h, heads, n, pi);
+            if (psiF != null && n < nm) {   // padding keys j ≥ n of a reused array
+                int pad = psiOffset(b, nm, k, c, i, h, n);
+                java.util.Arrays.fill(psiF, pad, pad + (nm - n) * k, 0f);
+            }
+            boolean store = psi != null || psiF != null;
+            acc.clearSums();
+            for (int j = 0; j < n; j++) {
+                int p = i * n + j;
+                int s = im.start[p];
+                double inv = 1 / s0[j];
+                double weight = pi[j] * inv;   // of w_n in Σ_j π_ij ψ̄_ij
+                if (inFloat) {
+                    float[] phi = im.phiF(p, to[j] - s);
+                    int[] first = im.firstBins(p);   // after the windows: they may grow the cache
+                    if (store) {
+                        acc.clearPair();
+                    }
+                    for (int t = from[j]; t < to[j]; t++) {
+                        double x = w[t - rowStart];
+                        if (x == 0) {
+                            continue; // outside the box
+                        }
+                        int q = t - s;
+                        float dw = grads ? (float) (weight * x * (im.d2[t] - ed2[j])) : 0f;
+                        acc.addFloat(store, grads, first[q], phi, q * win, win, (float) (store ? x : weight * x), dw);
+                    }
+                } else {
+                    double[] phi = im.phi(p, to[j] - s);
+                    int[] first = im.firstBins(p);
+                    if (store) {
+                        acc.clearPair();
+                    }
+                    for (int t = from[j]; t < to[j]; t++) {
+                        double x = w[t - rowStart];
+                        if (x == 0) {
+                            continue;
+                        }
+                        int q = t - s;
+                        double dw = grads ? weight * x * (im.d2[t] - ed2[j]) : 0;
+                        acc.addDouble(store, grads, first[q], phi, q * win, win, store ? x : weight * x, dw);
+                    }
+                }
+                if (store) {
+                    acc.storePair(inv, pi[j], psiOffset(b, nm, k, c, i, h, j), k, psi, psiF);
+                }
+            }
+            acc.writeSums(sums, (h * b * nm + c * nm + i) * k, k);
         }
     }
 
-    /** ψ̄ = acc/s0 and ∂ψ̄/∂a = accD/s0 − E[d²]·ψ̄ of one (pair, head) from float sums, in either precision. */
-    private static void storeFloat(float[] acc, float[] accD, double inv, double ed2, int k, int pp, double[] psi,
-                                   double[] dPsi, float[] psiF, float[] dPsiF) {
-        if (psiF != null) {
-            // float in, float out: branch-free loops of K that the JIT vectorises
-            float invF = (float) inv;
-            if (dPsiF == null) {
-                for (int u = 0; u < k; u++) {
-                    psiF[pp + u] = acc[u] * invF;
+    /** π_j = softmax_j(scores_j + α_j) over the n keys of one (crystal, head, query) row, in double. */
+    private static void softmax(double[] scores, int sAt, double[] alpha, int aAt, int heads, int n, double[] pi) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            pi[j] = scores[sAt + j] + alpha[aAt + j * heads];
+            max = Math.max(max, pi[j]);
+        }
+        double total = 0;
+        for (int j = 0; j < n; j++) {
+            pi[j] = Math.exp(pi[j] - max);
+            total += pi[j];
+        }
+        for (int j = 0; j < n; j++) {
+            pi[j] /= total;
+        }
+    }
+
+    /**
+     * The running sums of one query atom and head: the π-weighted sums and their ∂/∂a (over all keys), and,
+     * when ψ̄ is stored, the current pair's Σ_n w_n φ_n. Float or double, as the cached windows.
+     */
+    private static final class Accumulators {
+        private final boolean vector;
+        private final float[] pairF;
+        private final float[] sumF;
+        private final float[] dSumF;
+        private final double[] pair;
+        private final double[] sum;
+        private final double[] dSum;
+
+        Accumulators(boolean inFloat, int length, boolean vector) {
+            this.vector = vector;
+            pairF = inFloat ? new float[length] : null;
+            sumF = inFloat ? new float[length] : null;
+            dSumF = inFloat ? new float[length] : null;
+            pair = inFloat ? null : new double[length];
+            sum = inFloat ? null : new double[length];
+            dSum = inFloat ? null : new double[length];
+        }
+
+        void clearSums() {
+            if (sumF != null) {
+                java.util.Arrays.fill(sumF, 0f);
+                java.util.Arrays.fill(dSumF, 0f);
+            } else {
+                java.util.Arrays.fill(sum, 0);
+                java.util.Arrays.fill(dSum, 0);
+            }
+        }
+
+        void clearPair() {
+            if (pairF != null) {
+                java.util.Arrays.fill(pairF, 0f);
+            } else {
+                java.util.Arrays.fill(pair, 0);
+            }
+        }
+
+        /** One image's window: into the pair (stored ψ̄) or straight into the weighted sum, and into ∂/∂a's. */
+        void addFloat(boolean store, boolean grads, int at, float[] phi, int base, int win, float x, float dw) {
+            float[] target = store ? pairF : sumF;
+            if (grads) {
+                WindowSums.add2(vector, target, dSumF, at, phi, base, win, x, dw);
+            } else {
+                WindowSums.add(vector, target, at, phi, base, win, x);
+            }
+        }
+
+        void addDouble(boolean store, boolean grads, int at, double[] phi, int base, int win, double x, double dw) {
+            double[] target = store ? pair : sum;
+            if (grads) {
+                for (int u = 0; u < win; u++) {
+                    double f = phi[base + u];
+                    target[at + u] += x * f;
+                    dSum[at + u] += dw * f;
                 }
             } else {
-                float e = (float) ed2;
-                for (int u = 0; u < k; u++) {
-                    float m = acc[u] * invF;
-                    psiF[pp + u] = m;
-                    dPsiF[pp + u] = accD[u] * invF - e * m;
+                for (int u = 0; u < win; u++) {
+                    target[at + u] += x * phi[base + u];
                 }
             }
-            return;
         }
-        for (int u = 0; u < k; u++) {
-            double m = acc[u] * inv;
-            psi[pp + u] = m;
-            if (dPsi != null) {
-                dPsi[pp + u] = accD[u] * inv - ed2 * m;
+
+        /** ψ̄ = pair/s0 into the stored array at {@code pp}, and π·ψ̄ into the weighted sum. */
+        void storePair(double inv, double pi, int pp, int k, double[] psi, float[] psiF) {
+            if (pairF != null) {   // float windows come with float32 models, whose ψ̄ is float
+                float invF = (float) inv;   // branch-free loop of K: the JIT vectorises it
+                float piF = (float) pi;
+                for (int u = 0; u < k; u++) {
+                    float m = pairF[u] * invF;
+                    psiF[pp + u] = m;
+                    sumF[u] += piF * m;
+                }
+            } else if (psiF != null) {
+                for (int u = 0; u < k; u++) {
+                    double m = pair[u] * inv;
+                    psiF[pp + u] = (float) m;
+                    sum[u] += pi * m;
+                }
+            } else {
+                for (int u = 0; u < k; u++) {
+                    double m = pair[u] * inv;
+                    psi[pp + u] = m;
+                    sum[u] += pi * m;
+                }
+            }
+        }
+
+        void writeSums(WeightedSums out, int at, int k) {
+            if (sumF != null) {
+                System.arraycopy(sumF, 0, out.psiF(), at, k);
+                if (out.dPsiF() != null) {
+                    System.arraycopy(dSumF, 0, out.dPsiF(), at, k);
+                }
+            } else {
+                System.arraycopy(sum, 0, out.psi(), at, k);
+                if (out.dPsi() != null) {
+                    System.arraycopy(dSum, 0, out.dPsi(), at, k);
+                }
             }
         }
     }
 
     /**
-     * Σ_j π_ij ψ̄_ij and, when the result holds ∂ψ̄/∂a, Σ_j π_ij ∂ψ̄_ij/∂a per (head, crystal, atom): (H, B·n, K)
-     * each, from the attention weights π (B, H, n, n); padding stays 0 (the second is null without ∂ψ̄/∂a).
-     * A float32 result is summed in float (branch-free loops of K that the JIT vectorises) from float π.
+     * Σ_j π_ij ψ̄_ij and Σ_j π_ij ∂ψ̄_ij/∂a per (head, crystal, atom), (H, B·n, K) each, in the precision of the
+     * cached windows (one pair of arrays is null; the second of a pair is null without gradients).
      */
-    static WeightedSums weighted(Result r, NDArray pi, int b, int nm, int heads, int k) {
-        boolean withD = r.dPsi != null || r.dPsiF != null;
-        int length = heads * b * nm * k;
-        if (r.psiF != null) {
-            float[] p = pi.toType(DataType.FLOAT32, false).toFloatArray();
-            float[] psiSum = new float[length];
-            float[] dSum = withD ? new float[length] : null;
-            IntStream.range(0, b * nm).parallel().forEach(row -> weightedRow(r.psiF, r.dPsiF, p, psiSum, dSum,
-                    row, b, nm, heads, k));
-            return new WeightedSums(null, null, psiSum, dSum);
-        }
-        double[] p = pi.toType(DataType.FLOAT64, false).toDoubleArray();
-        double[] psiSum = new double[length];
-        double[] dSum = withD ? new double[length] : null;
-        IntStream.range(0, b * nm).parallel().forEach(row -> {
-            int c = row / nm;
-            int i = row % nm;
-            for (int h = 0; h < heads; h++) {
-                int out = (h * b * nm + row) * k;
-                for (int j = 0; j < nm; j++) {
-                    double w = p[((c * heads + h) * nm + i) * nm + j];
-                    if (w == 0) {
-                        continue; // padding keys
-                    }
-                    int in = psiOffset(b, nm, k, c, i, h, j);
-                    for (int u = 0; u < k; u++) {
-                        psiSum[out + u] += w * r.psi[in + u];
-                    }
-                    if (withD) {
-                        for (int u = 0; u < k; u++) {
-                            dSum[out + u] += w * r.dPsi[in + u];
-                        }
-                    }
-                }
-            }
-        });
-        return new WeightedSums(psiSum, dSum, null, null);
-    }
-
-    private static void weightedRow(float[] psi, float[] dPsi, float[] p, float[] psiSum, float[] dSum, int row,
-                                    int b, int nm, int heads, int k) {
-        int c = row / nm;
-        int i = row % nm;
-        for (int h = 0; h < heads; h++) {
-            int out = (h * b * nm + row) * k;
-            for (int j = 0; j < nm; j++) {
-                float w = p[((c * heads + h) * nm + i) * nm + j];
-                if (w == 0) {
-                    continue; // padding keys
-                }
-                int in = psiOffset(b, nm, k, c, i, h, j);
-                for (int u = 0; u < k; u++) {
-                    psiSum[out + u] += w * psi[in + u];
-                }
-                if (dSum != null) {
-                    for (int u = 0; u < k; u++) {
-                        dSum[out + u] += w * dPsi[in + u];
-                    }
-                }
-            }
-        }
-    }
-
-    /** The π-weighted sums of {@link #weighted}, in the precision of the kernel's ψ̄ (one pair of arrays is null). */
     record WeightedSums(double[] psi, double[] dPsi, float[] psiF, float[] dPsiF) {
 
         /** Σ_j π_ij ψ̄_ij as an (H, B·n, K) array of the given type. */
