@@ -191,6 +191,7 @@ final class PeriodicSums {
         double[] ed2 = new double[n];
         double[] pi = k > 0 ? new double[n] : null;
         boolean inFloat = k > 0 && im.floatWindows();
+        boolean vectorExp = WindowSums.vectorEnabled();   // the weights' exps four at a time
         Accumulators acc = k > 0 ? new Accumulators(inFloat, k + win, inFloat && WindowSums.vectorFor(win)) : null;
         for (int h = 0; h < heads; h++) {
             double a = aAll[atom * heads + h];
@@ -209,12 +210,25 @@ final class PeriodicSums {
                 double sum = 0;
                 double sumD2 = 0;
                 int t = t0;
-                for (; t < e && im.d2[t] <= limit; t++) {
-                    double x = PairImages.inBox(im.boxCode[t], r[0], r[1], r[2])
-                            ? im.multiplicity[t] * Math.exp(a * (im.d2[t] - d2min)) : 0;
-                    w[t - rowStart] = x;
-                    sum += x;
-                    sumD2 += x * im.d2[t];
+                if (vectorExp) {
+                    while (t < e && im.d2[t] <= limit) {
+                        t++;
+                    }
+                    VectorWindowSums.weights(im.d2, im.multiplicity, t0, t, a, d2min, w, t0 - rowStart);
+                    for (int u = t0; u < t; u++) {
+                        double x = PairImages.inBox(im.boxCode[u], r[0], r[1], r[2]) ? w[u - rowStart] : 0;
+                        w[u - rowStart] = x;
+                        sum += x;
+                        sumD2 += x * im.d2[u];
+                    }
+                } else {
+                    for (; t < e && im.d2[t] <= limit; t++) {
+                        double x = PairImages.inBox(im.boxCode[t], r[0], r[1], r[2])
+                                ? im.multiplicity[t] * Math.exp(a * (im.d2[t] - d2min)) : 0;
+                        w[t - rowStart] = x;
+                        sum += x;
+                        sumD2 += x * im.d2[t];
+                    }
                 }
                 from[j] = t0;
                 to[j] = t;

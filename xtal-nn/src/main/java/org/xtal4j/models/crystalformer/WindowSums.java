@@ -6,7 +6,8 @@ package org.xtal4j.models.crystalformer;
  * for the JIT's automatic vectorisation, which unrolls past it. When the JDK's vector module is in the boot
  * layer (the launcher's {@code --add-modules jdk.incubator.vector}) and the window is a whole number of
  * 256-bit vectors, {@link VectorWindowSums} does it in explicit vector FMAs; otherwise a scalar loop.
- * {@code -Dxtal.crystalformer.vector=false} forces the scalar loop (tests compare the two).
+ * {@code -Dxtal.crystalformer.vector=false} forces the scalar loops, here and for the images' weights (tests
+ * compare the two).
  */
 final class WindowSums {
 
@@ -16,10 +17,14 @@ final class WindowSums {
     private WindowSums() {
     }
 
+    /** Whether this call of the lattice sums may use {@link VectorWindowSums} at all. */
+    static boolean vectorEnabled() {
+        return VECTOR_MODULE && !"false".equals(System.getProperty("xtal.crystalformer.vector"));
+    }
+
     /** Whether this call of the lattice sums may use vector FMAs for windows of {@code win} bins. */
     static boolean vectorFor(int win) {
-        return VECTOR_MODULE && win % VectorWindowSums.LANES == 0
-                && !"false".equals(System.getProperty("xtal.crystalformer.vector"));
+        return vectorEnabled() && win % VectorWindowSums.LANES == 0;
     }
 
     static void add(boolean vector, float[] acc, int at, float[] phi, int base, int win, float w) {
