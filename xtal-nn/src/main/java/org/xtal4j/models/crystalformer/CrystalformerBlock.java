@@ -401,10 +401,11 @@ public final class CrystalformerBlock extends AbstractBlock {
 
     /**
      * Σ_j π_ij β_ij with β_ij = W^E ψ̄_ij, as (B, n, H, d). Its value is W^E Σ_j π_ij ψ̄_ij, from the π-weighted
-     * sum that the kernel makes, so inference never stores ψ̄ (B·n²·H·K), let alone moves it into libtorch. W^E enters that product with its
-     * gradient; with an autograd recording, terms of value zero add the rest of the exact first-order gradient:
-     * ∂/∂a through (Σ_j π_ij ∂ψ̄_ij/∂a)·(a − sg(a)) and ∂/∂π through Σ_j (π_ij − sg(π_ij)) β_ij, where β
-     * (B·n²·H·d, a quarter of ψ̄) is made from the head-major ψ̄ by one batched matmul.
+     * sum that the kernel makes, so inference never stores ψ̄ (B·n²·H·K), let alone moves it into libtorch. W^E
+     * enters that product with its gradient; with an autograd recording, terms of value zero add the rest of the
+     * exact first-order gradient: ∂/∂a through (Σ_j π_ij ∂ψ̄_ij/∂a)·(a − sg(a)) and ∂/∂π through
+     * Σ_j (π_ij − sg(π_ij)) β_ij, where β (B·n²·H·d, a quarter of ψ̄) is made from the head-major ψ̄ by one
+     * batched matmul.
      */
     private NDArray valueEncoding(PeriodicSums.Result r, NDArray pi, NDArray we, NDArray aDelta, int b, int nm,
                                   NDManager mgr, DataType dt) {

@@ -166,7 +166,8 @@ final class PeriodicSums {
         int b = sizes.length;
         for (int h = 0; h < heads; h++) {
             for (int c = 0; c < b; c++) {
-                java.util.Arrays.fill(psiF, psiOffset(b, nm, k, c, sizes[c], h, 0), psiOffset(b, nm, k, c + 1, 0, h, 0), 0f);
+                java.util.Arrays.fill(psiF, psiOffset(b, nm, k, c, sizes[c], h, 0), psiOffset(b, nm, k, c + 1, 0, h, 0),
+                        0f);
             }
         }
     }
@@ -207,28 +208,18 @@ final class PeriodicSums {
                 }
                 double d2min = im.d2[t0];
                 double limit = d2min + reach;
+                int t = t0;
+                while (t < e && im.d2[t] <= limit) {
+                    t++;
+                }
+                WindowSums.weights(vectorExp, im.d2, im.multiplicity, t0, t, a, d2min, w, t0 - rowStart);
                 double sum = 0;
                 double sumD2 = 0;
-                int t = t0;
-                if (vectorExp) {
-                    while (t < e && im.d2[t] <= limit) {
-                        t++;
-                    }
-                    VectorWindowSums.weights(im.d2, im.multiplicity, t0, t, a, d2min, w, t0 - rowStart);
-                    for (int u = t0; u < t; u++) {
-                        double x = PairImages.inBox(im.boxCode[u], r[0], r[1], r[2]) ? w[u - rowStart] : 0;
-                        w[u - rowStart] = x;
-                        sum += x;
-                        sumD2 += x * im.d2[u];
-                    }
-                } else {
-                    for (; t < e && im.d2[t] <= limit; t++) {
-                        double x = PairImages.inBox(im.boxCode[t], r[0], r[1], r[2])
-                                ? im.multiplicity[t] * Math.exp(a * (im.d2[t] - d2min)) : 0;
-                        w[t - rowStart] = x;
-                        sum += x;
-                        sumD2 += x * im.d2[t];
-                    }
+                for (int u = t0; u < t; u++) {
+                    double x = PairImages.inBox(im.boxCode[u], r[0], r[1], r[2]) ? w[u - rowStart] : 0;
+                    w[u - rowStart] = x;
+                    sum += x;
+                    sumD2 += x * im.d2[u];
                 }
                 from[j] = t0;
                 to[j] = t;
@@ -255,12 +246,12 @@ final class PeriodicSums {
                 int s = im.start[p];
                 double inv = 1 / s0[j];
                 double weight = pi[j] * inv;   // of w_n in Σ_j π_ij ψ̄_ij
+                if (store) {
+                    acc.clearPair();
+                }
                 if (inFloat) {
                     float[] phi = im.phiF(p, to[j] - s);
                     int[] first = im.firstBins(p);   // after the windows: they may grow the cache
-                    if (store) {
-                        acc.clearPair();
-                    }
                     for (int t = from[j]; t < to[j]; t++) {
                         double x = w[t - rowStart];
                         if (x == 0) {
@@ -273,9 +264,6 @@ final class PeriodicSums {
                 } else {
                     double[] phi = im.phi(p, to[j] - s);
                     int[] first = im.firstBins(p);
-                    if (store) {
-                        acc.clearPair();
-                    }
                     for (int t = from[j]; t < to[j]; t++) {
                         double x = w[t - rowStart];
                         if (x == 0) {
@@ -425,12 +413,14 @@ final class PeriodicSums {
 
         /** Σ_j π_ij ψ̄_ij as an (H, B·n, K) array of the given type. */
         NDArray psiSum(NDManager mgr, DataType dt, long... shape) {
-            return psiF != null ? HostArrays.of(mgr, psiF, shape).toType(dt, false) : HostArrays.of(mgr, psi, dt, shape);
+            return psiF != null ? HostArrays.of(mgr, psiF, shape).toType(dt, false)
+                    : HostArrays.of(mgr, psi, dt, shape);
         }
 
         /** Σ_j π_ij ∂ψ̄_ij/∂a as an (H, B·n, K) array of the given type. */
         NDArray dPsiSum(NDManager mgr, DataType dt, long... shape) {
-            return dPsiF != null ? HostArrays.of(mgr, dPsiF, shape).toType(dt, false) : HostArrays.of(mgr, dPsi, dt, shape);
+            return dPsiF != null ? HostArrays.of(mgr, dPsiF, shape).toType(dt, false)
+                    : HostArrays.of(mgr, dPsi, dt, shape);
         }
     }
 

@@ -50,4 +50,16 @@ final class WindowSums {
             accD[at + u] += wd * f;
         }
     }
+
+    /** w[at + t − from] = mult[t]·exp(a·(d2[t] − d2min)), t in [from, to): the weights before the box test. */
+    static void weights(boolean vector, double[] d2, double[] mult, int from, int to, double a, double d2min,
+                        double[] w, int at) {
+        if (vector) {
+            VectorWindowSums.weights(d2, mult, from, to, a, d2min, w, at);
+            return;
+        }
+        for (int t = from; t < to; t++) {
+            w[at + t - from] = mult[t] * Math.exp(a * (d2[t] - d2min));
+        }
+    }
 }
